@@ -1,0 +1,44 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers point down only: maex → Explorer → Training → MAE → Imaging → C layer.
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "maex",
+    products: [
+        .executable(name: "maex", targets: ["maex"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C layer: system libraries behind small shims.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(
+            name: "CImageCodecs",
+            path: "Sources/CImageCodecs",
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
+        ),
+
+        .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimise),
+        .target(name: "MAE", dependencies: ["CBLAS"], swiftSettings: optimise),
+        .target(name: "Training", dependencies: ["MAE", "Imaging"], swiftSettings: optimise),
+        .target(name: "Explorer", dependencies: ["CNcurses", "Imaging", "MAE", "Training"], swiftSettings: optimise),
+        .executableTarget(
+            name: "maex",
+            dependencies: [
+                "Imaging", "MAE", "Training", "Explorer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: optimise
+        ),
+
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Data")]),
+        .testTarget(name: "MAETests", dependencies: ["MAE"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "MAE", "Imaging"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer"]),
+        .testTarget(name: "MaexCLITests", dependencies: ["maex"]),
+    ]
+)

@@ -1,0 +1,2 @@
+/// The terminal explorer: state, input, layout, renderer to a cell grid, ncurses backend.
+public enum ExplorerModule {}

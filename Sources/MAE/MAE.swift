@@ -1,0 +1,2 @@
+/// The Masked Autoencoder of He et al. (2021), computed on the CPU.
+public enum MAEModule {}

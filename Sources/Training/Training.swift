@@ -1,0 +1,2 @@
+/// Training of the MAE: backward pass, AdamW, schedule, data pipeline, runs.
+public enum TrainingModule {}
