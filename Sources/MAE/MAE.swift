@@ -1,2 +1,0 @@
-/// The Masked Autoencoder of He et al. (2021), computed on the CPU.
-public enum MAEModule {}

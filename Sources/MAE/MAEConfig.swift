@@ -1,0 +1,172 @@
+/// The constructor arguments of the authors' `MaskedAutoencoderViT`, under their names when
+/// encoded (the `mae.config` metadata of a checkpoint).
+public struct MAEConfig: Codable, Equatable, Hashable, Sendable {
+    public var imgSize: Int
+    public var patchSize: Int
+    public var inChans: Int
+    public var embedDim: Int
+    public var depth: Int
+    public var numHeads: Int
+    public var decoderEmbedDim: Int
+    public var decoderDepth: Int
+    public var decoderNumHeads: Int
+    public var mlpRatio: Double
+    public var normPixLoss: Bool
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case imgSize = "img_size"
+        case patchSize = "patch_size"
+        case inChans = "in_chans"
+        case embedDim = "embed_dim"
+        case depth
+        case numHeads = "num_heads"
+        case decoderEmbedDim = "decoder_embed_dim"
+        case decoderDepth = "decoder_depth"
+        case decoderNumHeads = "decoder_num_heads"
+        case mlpRatio = "mlp_ratio"
+        case normPixLoss = "norm_pix_loss"
+    }
+
+    public init(imgSize: Int, patchSize: Int, inChans: Int = 3, embedDim: Int, depth: Int,
+                numHeads: Int, decoderEmbedDim: Int, decoderDepth: Int, decoderNumHeads: Int,
+                mlpRatio: Double = 4, normPixLoss: Bool = false) {
+        self.imgSize = imgSize
+        self.patchSize = patchSize
+        self.inChans = inChans
+        self.embedDim = embedDim
+        self.depth = depth
+        self.numHeads = numHeads
+        self.decoderEmbedDim = decoderEmbedDim
+        self.decoderDepth = decoderDepth
+        self.decoderNumHeads = decoderNumHeads
+        self.mlpRatio = mlpRatio
+        self.normPixLoss = normPixLoss
+    }
+
+    /// Missing keys take the authors' defaults (ViT-Large/16 with the 512 × 8 decoder), as
+    /// their constructor does, so a partial JSON such as the reference script's works.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = MAEConfig.large
+        imgSize = try c.decodeIfPresent(Int.self, forKey: .imgSize) ?? d.imgSize
+        patchSize = try c.decodeIfPresent(Int.self, forKey: .patchSize) ?? d.patchSize
+        inChans = try c.decodeIfPresent(Int.self, forKey: .inChans) ?? d.inChans
+        embedDim = try c.decodeIfPresent(Int.self, forKey: .embedDim) ?? d.embedDim
+        depth = try c.decodeIfPresent(Int.self, forKey: .depth) ?? d.depth
+        numHeads = try c.decodeIfPresent(Int.self, forKey: .numHeads) ?? d.numHeads
+        decoderEmbedDim = try c.decodeIfPresent(Int.self, forKey: .decoderEmbedDim) ?? d.decoderEmbedDim
+        decoderDepth = try c.decodeIfPresent(Int.self, forKey: .decoderDepth) ?? d.decoderDepth
+        decoderNumHeads = try c.decodeIfPresent(Int.self, forKey: .decoderNumHeads) ?? d.decoderNumHeads
+        mlpRatio = try c.decodeIfPresent(Double.self, forKey: .mlpRatio) ?? d.mlpRatio
+        normPixLoss = try c.decodeIfPresent(Bool.self, forKey: .normPixLoss) ?? d.normPixLoss
+    }
+
+    // MARK: derived sizes
+
+    /// Patches per side, g = S / p.
+    public var gridSize: Int { imgSize / patchSize }
+    /// Patches per image, L = g².
+    public var numPatches: Int { gridSize * gridSize }
+    /// Values per patch, P = p² · C.
+    public var patchDim: Int { patchSize * patchSize * inChans }
+    /// Hidden width of the encoder's MLP.
+    public var mlpHidden: Int { Int(Double(embedDim) * mlpRatio) }
+    /// Hidden width of the decoder's MLP.
+    public var decoderMlpHidden: Int { Int(Double(decoderEmbedDim) * mlpRatio) }
+    /// Patches kept by random masking at `ratio`: ⌊L·(1 − ratio)⌋ in double arithmetic, as the
+    /// authors' `int(L * (1 - mask_ratio))` (49 of 196 at 0.75).
+    public func keepCount(maskRatio ratio: Double) -> Int {
+        Int((Double(numPatches) * (1 - ratio)).rounded(.towardZero))
+    }
+
+    // MARK: presets
+
+    /// 64 px, patch 8 (64 patches), 192 × 6 encoder with 3 heads, 128 × 2 decoder with 4 heads.
+    public static let tiny = MAEConfig(imgSize: 64, patchSize: 8, embedDim: 192, depth: 6, numHeads: 3,
+                                       decoderEmbedDim: 128, decoderDepth: 2, decoderNumHeads: 4)
+    /// The authors' mae_vit_base_patch16.
+    public static let base = MAEConfig(imgSize: 224, patchSize: 16, embedDim: 768, depth: 12, numHeads: 12,
+                                       decoderEmbedDim: 512, decoderDepth: 8, decoderNumHeads: 16)
+    /// The authors' mae_vit_large_patch16.
+    public static let large = MAEConfig(imgSize: 224, patchSize: 16, embedDim: 1024, depth: 24, numHeads: 16,
+                                        decoderEmbedDim: 512, decoderDepth: 8, decoderNumHeads: 16)
+    /// The authors' mae_vit_huge_patch14.
+    public static let huge = MAEConfig(imgSize: 224, patchSize: 14, embedDim: 1280, depth: 32, numHeads: 16,
+                                       decoderEmbedDim: 512, decoderDepth: 8, decoderNumHeads: 16)
+
+    public static let presets: [(name: String, config: MAEConfig)] =
+        [("tiny", tiny), ("base", base), ("large", large), ("huge", huge)]
+
+    public static func preset(named name: String) -> MAEConfig? {
+        presets.first { $0.name == name.lowercased() }?.config
+    }
+
+    /// The preset with these shapes, if any: used to recover head counts, which shapes do not tell.
+    public var matchingPreset: (name: String, config: MAEConfig)? {
+        MAEConfig.presets.first { p in
+            let c = p.config
+            return c.imgSize == imgSize && c.patchSize == patchSize && c.inChans == inChans
+                && c.embedDim == embedDim && c.depth == depth && c.decoderEmbedDim == decoderEmbedDim
+                && c.decoderDepth == decoderDepth && c.mlpRatio == mlpRatio
+        }
+    }
+
+    // MARK: validation
+
+    /// Throws an error naming the first field that cannot make a model.
+    public func validate() throws(MAEConfigError) {
+        func positive(_ value: Int, _ key: CodingKeys) throws(MAEConfigError) {
+            if value <= 0 { throw .notPositive(field: key.rawValue, value: value) }
+        }
+        try positive(imgSize, .imgSize)
+        try positive(patchSize, .patchSize)
+        try positive(inChans, .inChans)
+        try positive(embedDim, .embedDim)
+        try positive(depth, .depth)
+        try positive(numHeads, .numHeads)
+        try positive(decoderEmbedDim, .decoderEmbedDim)
+        try positive(decoderDepth, .decoderDepth)
+        try positive(decoderNumHeads, .decoderNumHeads)
+        if imgSize % patchSize != 0 {
+            throw .notDivisible(field: "img_size", value: imgSize, by: "patch_size", divisor: patchSize)
+        }
+        if embedDim % numHeads != 0 {
+            throw .notDivisible(field: "embed_dim", value: embedDim, by: "num_heads", divisor: numHeads)
+        }
+        if decoderEmbedDim % decoderNumHeads != 0 {
+            throw .notDivisible(field: "decoder_embed_dim", value: decoderEmbedDim,
+                                by: "decoder_num_heads", divisor: decoderNumHeads)
+        }
+        // The sin-cos position embedding splits the width into 4 equal parts (sin, cos × row, col).
+        if embedDim % 4 != 0 { throw .notDivisible(field: "embed_dim", value: embedDim, by: "4", divisor: 4) }
+        if decoderEmbedDim % 4 != 0 {
+            throw .notDivisible(field: "decoder_embed_dim", value: decoderEmbedDim, by: "4", divisor: 4)
+        }
+        if !(mlpRatio > 0) || mlpHidden <= 0 || decoderMlpHidden <= 0 {
+            throw .invalid(field: "mlp_ratio", reason: "must give a positive hidden width, got \(mlpRatio)")
+        }
+    }
+}
+
+public enum MAEConfigError: Error, Equatable, CustomStringConvertible {
+    case notPositive(field: String, value: Int)
+    case notDivisible(field: String, value: Int, by: String, divisor: Int)
+    case invalid(field: String, reason: String)
+
+    public var field: String {
+        switch self {
+        case .notPositive(let f, _), .notDivisible(let f, _, _, _), .invalid(let f, _): f
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .notPositive(let field, let value):
+            "invalid model config: \(field) must be positive, got \(value)"
+        case .notDivisible(let field, let value, let by, let divisor):
+            "invalid model config: \(field) (\(value)) must be divisible by \(by) (\(divisor))"
+        case .invalid(let field, let reason):
+            "invalid model config: \(field) \(reason)"
+        }
+    }
+}
