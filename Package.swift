@@ -37,7 +37,7 @@ let package = Package(
 
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Data")]),
         .testTarget(name: "MAETests", dependencies: ["MAE"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "MAE", "Imaging"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "MAE", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer"]),
         .testTarget(name: "MaexCLITests", dependencies: ["maex"]),
     ]
