@@ -1,0 +1,20 @@
+import CBLAS
+
+/// Row-major `C = alpha·op(A)·op(B) + beta·C` through OpenBLAS, with the leading dimensions
+/// spelled out so that strided views (one head of a fused qkv row, one image of a batch) need
+/// no copies. op(A) is [m, k], op(B) is [k, n], C is [m, n].
+@inline(__always)
+func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+           beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+        // BLAS leaves C untouched only when beta is 1; scale it ourselves for the empty sum.
+        if beta != 1 {
+            for r in 0..<m { for j in 0..<n { c[r * ldc + j] = beta == 0 ? 0 : beta * c[r * ldc + j] } }
+        }
+        return
+    }
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}
