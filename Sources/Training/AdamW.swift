@@ -1,0 +1,89 @@
+import Foundation
+import MAE
+
+/// PyTorch's `torch.optim.AdamW` (single-tensor path, not amsgrad, not maximize) over the flat
+/// parameter buffer of a `ParameterTable`.
+///
+/// For each trainable entry, at step t (1-based), lr from the schedule:
+///
+///     p  ← p · (1 − lr·wd)                 only when the entry decays (decoupled decay, first)
+///     m  ← m + (g − m)·(1 − β1)            PyTorch's lerp
+///     v  ← β2·v + (1 − β2)·g²
+///     p  ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
+///
+/// Entries with `trainable == false` (the position embeddings) are skipped: their m and v stay
+/// zero and their values never move. `m` and `v` are flat buffers in the table's layout, so the
+/// optimizer state saves and loads like the parameters.
+public final class AdamW: @unchecked Sendable {
+    public let table: ParameterTable
+    public var beta1: Double
+    public var beta2: Double
+    public var eps: Double
+    public var weightDecay: Double
+    /// Steps taken so far (t of the last update; 0 before the first).
+    public private(set) var step: Int = 0
+    /// First moment, table layout, table.count values.
+    public let m: UnsafeMutableBufferPointer<Float>
+    /// Second moment, table layout, table.count values.
+    public let v: UnsafeMutableBufferPointer<Float>
+
+    public init(table: ParameterTable, beta1: Double = 0.9, beta2: Double = 0.95, eps: Double = 1e-8,
+                weightDecay: Double = 0.05) {
+        self.table = table
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.eps = eps
+        self.weightDecay = weightDecay
+        m = .allocate(capacity: table.count)
+        v = .allocate(capacity: table.count)
+        m.initialize(repeating: 0)
+        v.initialize(repeating: 0)
+    }
+
+    deinit {
+        m.deallocate()
+        v.deallocate()
+    }
+
+    /// Restores a saved state: `step` updates already taken, m and v in table layout.
+    public func restore(step: Int, m newM: [Float], v newV: [Float]) {
+        precondition(newM.count == table.count && newV.count == table.count, "AdamW.restore: wrong sizes")
+        self.step = step
+        _ = m.update(fromContentsOf: newM)
+        _ = v.update(fromContentsOf: newV)
+    }
+
+    /// One update of `parameters` from `gradients` (both table layout, table.count values).
+    public func update(parameters: UnsafeMutableBufferPointer<Float>,
+                       gradients: UnsafeBufferPointer<Float>, lr: Double) {
+        precondition(parameters.count == table.count && gradients.count == table.count,
+                     "AdamW.update: buffers do not match the table")
+        step += 1
+        // PyTorch computes these in Python floats (double), then uses them as scalars.
+        let biasCorrection1 = 1 - pow(beta1, Double(step))
+        let biasCorrection2Sqrt = (1 - pow(beta2, Double(step))).squareRoot()
+        let stepSize = Float(lr / biasCorrection1)
+        let bc2Sqrt = Float(biasCorrection2Sqrt)
+        let b2 = Float(beta2), oneMinusB1 = Float(1 - beta1), oneMinusB2 = Float(1 - beta2)
+        let epsF = Float(eps)
+        let decayFactor = Float(1 - lr * weightDecay)
+
+        let p = parameters.baseAddress!, g = gradients.baseAddress!
+        let mp = m.baseAddress!, vp = v.baseAddress!
+        for entry in table.entries where entry.trainable {
+            let decay = entry.decays && weightDecay != 0
+            // One pass over the entry: decay, moments, update.
+            for i in entry.range {
+                var w = p[i]
+                if decay { w *= decayFactor }
+                let gi = g[i]
+                let mi = mp[i] + (gi - mp[i]) * oneMinusB1
+                let vi = b2 * vp[i] + oneMinusB2 * gi * gi
+                mp[i] = mi
+                vp[i] = vi
+                let denom = vi.squareRoot() / bc2Sqrt + epsF
+                p[i] = w - stepSize * (mi / denom)
+            }
+        }
+    }
+}
