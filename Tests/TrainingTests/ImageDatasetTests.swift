@@ -1,0 +1,118 @@
+import Foundation
+import Imaging
+import MAE
+import Testing
+@testable import Training
+
+@Suite struct ImageDatasetTests {
+    @Test func findsImagesRecursivelyByExtensionInAnyCase() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        try dir.write("b.PNG", [0])
+        try dir.write("sub/deeper/a.JpEg", [0])
+        try dir.write("sub/c.jpg", [0])
+        try dir.write("notes.txt", [0])
+        try dir.write("png", [0])
+        let files = try ImageFolder.imageFiles(in: dir.path)
+        #expect(files == [dir.path + "/b.PNG", dir.path + "/sub/c.jpg", dir.path + "/sub/deeper/a.JpEg"])
+    }
+
+    @Test func emptyFolderIsAClearError() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.path + "/empty-sub", withIntermediateDirectories: true)
+        #expect(throws: DataError.empty(folder: dir.path)) { try ImageDataset.open(folder: dir.path) }
+        let message = DataError.empty(folder: dir.path).description
+        #expect(message.contains(dir.path) && message.contains("empty"))
+    }
+
+    @Test func folderOfNonImagesIsAClearError() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        try dir.write("readme.txt", Array("hello".utf8))
+        try dir.write("data/table.csv", Array("1,2".utf8))
+        #expect(throws: DataError.noImages(folder: dir.path, otherFiles: 2)) { try ImageDataset.open(folder: dir.path) }
+    }
+
+    @Test func missingFolderAndFileAreErrors() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        let file = try dir.write("x.png", [1])
+        #expect(throws: DataError.notFound(folder: dir.path + "/nope")) { try ImageDataset.open(folder: dir.path + "/nope") }
+        #expect(throws: DataError.notADirectory(folder: file)) { try ImageDataset.open(folder: file) }
+    }
+
+    @Test func corruptFilesAreSkippedWithTheirReason() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        try dir.copyAsset("coins.png", to: "a-coins.png")
+        try dir.write("b-garbage.png", Array("this is not a png".utf8))
+        let good = try Data(contentsOf: URL(fileURLWithPath: TemporaryFolder.assets + "/text.png"))
+        try dir.write("c-truncated.png", Array(good.prefix(good.count / 3)))
+        try dir.copyAsset("rocket.jpg", to: "sub/d-rocket.JPG")
+        let data = try ImageDataset.open(folder: dir.path)
+        #expect(data.files == [dir.path + "/a-coins.png", dir.path + "/sub/d-rocket.JPG"])
+        #expect(data.skippedAtOpen.map(\.path) == [dir.path + "/b-garbage.png", dir.path + "/c-truncated.png"])
+        for s in data.skippedAtOpen { #expect(!s.reason.isEmpty && !s.reason.contains(s.path)) }
+        #expect(data.cachedCount == 2)
+        // Greyscale decodes to three equal channels.
+        let coins = try #require(data.image(at: 0).image)
+        #expect(coins.width == 384 && coins.height == 303)
+        #expect(coins.pixels[300] == coins.pixels[301] && coins.pixels[301] == coins.pixels[302])
+    }
+
+    @Test func onlyUndecodableFilesAbortNamingTheFolder() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        try dir.write("one.png", [1, 2, 3])
+        try dir.write("two.jpg", [0xFF, 0xD8, 0xFF])
+        do {
+            _ = try ImageDataset.open(folder: dir.path)
+            Issue.record("opened a folder of corrupt files")
+        } catch {
+            guard case .noneDecodable(let folder, let files, _) = error else { Issue.record("\(error)"); return }
+            #expect(folder == dir.path && files == 2)
+            #expect(error.description.hasPrefix(dir.path))
+        }
+    }
+
+    /// Each file is decoded once while it fits the budget; past it, files are decoded when used.
+    @Test func decodesOnceWithinTheBudget() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        for name in ["a", "b", "c"] { try dir.write("\(name).png", [0]) }
+        final class Counter: @unchecked Sendable { var n = 0; let lock = NSLock() }
+        let counter = Counter()
+        let decode: ImageDataset.Decoder = { (path: String) throws(ImageError) -> RGBImage in
+            counter.lock.withLock { counter.n += 1 }
+            return RGBImage(width: 10, height: 10, fill: (0.5, 0.5, 0.5))  // 1200 bytes
+        }
+        let cached = try ImageDataset.open(folder: dir.path, cacheBudget: 10_000, decode: decode)
+        #expect(counter.n == 3 && cached.cachedCount == 3)
+        for _ in 0..<4 { for i in 0..<3 { _ = cached.image(at: i) } }
+        #expect(counter.n == 3)
+
+        counter.n = 0
+        let partial = try ImageDataset.open(folder: dir.path, cacheBudget: 1500, decode: decode)
+        #expect(partial.cachedCount == 1 && partial.cachedBytes == 1200)
+        #expect(counter.n == 2)  // the second file overflowed the budget; the third is not opened yet
+        for _ in 0..<2 { for i in 0..<3 { _ = partial.image(at: i) } }
+        #expect(counter.n == 2 + 4)
+    }
+
+    @Test func shuffleIsAPermutationThatDependsOnSeedAndEpoch() {
+        let a = ImageDataset.shuffle(count: 50, seed: 7, epoch: 0)
+        #expect(a.sorted() == Array(0..<50))
+        #expect(a == ImageDataset.shuffle(count: 50, seed: 7, epoch: 0))
+        #expect(a != ImageDataset.shuffle(count: 50, seed: 7, epoch: 1))
+        #expect(a != ImageDataset.shuffle(count: 50, seed: 8, epoch: 0))
+        #expect(ImageDataset.shuffle(count: 1, seed: 1, epoch: 3) == [0])
+    }
+
+    @Test func positionsWrapIntoLaterEpochs() {
+        let p = DataPosition(epoch: 2, index: 3)
+        #expect(p.advanced(by: 2, count: 5) == DataPosition(epoch: 3, index: 0))
+        #expect(p.advanced(by: 13, count: 5) == DataPosition(epoch: 5, index: 1))  // 3 + 13 = 16 = 3·5 + 1
+        #expect(abs(DataPosition(epoch: 1, index: 1).fractionalEpoch(count: 4) - 1.25) < 1e-12)
+    }
+}
