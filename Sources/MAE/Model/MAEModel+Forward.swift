@@ -1,0 +1,88 @@
+/// The forward pass as a call list of ops, exactly the authors' `forward_encoder`,
+/// `forward_decoder` and `forward_loss`. The encoder embeds and attends over the kept patches only.
+extension MAEModel {
+    /// Images [N, C, S, S] normalised, noise [N, L] (ids_shuffle = argsort(noise)); the masking
+    /// keeps ⌊L·(1 − maskRatio)⌋ patches per image.
+    public func forward(images: UnsafePointer<Float>, noise: UnsafePointer<Float>, batch: Int,
+                        maskRatio: Double) -> ForwardOutput {
+        let ws = maskedWorkspace(noise: noise, batch: batch, maskRatio: maskRatio)
+        let loss = forwardPass(ws, images: images)
+        let c = config, N = batch, T = ws.keep + 1, L = c.numPatches
+        return ForwardOutput(
+            batch: N, tokens: T,
+            latent: Array(UnsafeBufferPointer(start: ws.latent, count: N * T * c.embedDim)),
+            pred: Array(UnsafeBufferPointer(start: ws.pred, count: N * L * c.patchDim)),
+            mask: Array(UnsafeBufferPointer(start: ws.mask, count: N * L)),
+            idsRestore: Array(UnsafeBufferPointer(start: ws.idsRestore, count: N * L)),
+            loss: loss)
+    }
+
+    /// The loss alone (no outputs copied).
+    public func loss(images: UnsafePointer<Float>, noise: UnsafePointer<Float>, batch: Int,
+                     maskRatio: Double) -> Float {
+        forwardPass(maskedWorkspace(noise: noise, batch: batch, maskRatio: maskRatio), images: images)
+    }
+
+    /// The workspace for this batch and ratio with the authors' random masking filled in.
+    func maskedWorkspace(noise: UnsafePointer<Float>, batch: Int, maskRatio: Double) -> Workspace {
+        precondition(batch >= 1, "batch must be at least 1")
+        let L = config.numPatches
+        let keep = min(max(config.keepCount(maskRatio: maskRatio), 0), L)
+        let ws = workspace(batch: batch, keep: keep)
+        randomMasking(noise: noise, batch: batch, patches: L, keep: keep,
+                      idsShuffle: ws.idsShuffle, idsRestore: ws.idsRestore, mask: ws.mask)
+        return ws
+    }
+
+    /// Runs everything after the masking (ws.idsShuffle, idsRestore, mask already set) and returns
+    /// the loss; every activation stays in `ws` for a backward.
+    func forwardPass(_ ws: Workspace, images: UnsafePointer<Float>) -> Float {
+        let c = config, l = layout, w = UnsafePointer(parameters.baseAddress!)
+        let N = ws.batch, K = ws.keep, T = K + 1, L = c.numPatches, Td = L + 1
+        let D = c.embedDim, Dd = c.decoderEmbedDim, P = c.patchDim
+        let fanIn = c.inChans * c.patchSize * c.patchSize
+
+        // Encoder: patch embedding of the kept patches, + pos_embed, class token first.
+        patchColumns(cols: ws.cols, images: images, ids: ws.idsShuffle, idsStride: L, batch: N, count: K,
+                     channels: c.inChans, side: c.imgSize, patch: c.patchSize)
+        patchEmbedForward(out: ws.patchEmbedded, cols: ws.cols, weight: w + l.patchWeight, bias: w + l.patchBias,
+                          rows: N * K, fanIn: fanIn, width: D)
+        encoderTokensForward(x: ws.encoderInput, emb: ws.patchEmbedded, cls: w + l.clsToken, pos: w + l.posEmbed,
+                             ids: ws.idsShuffle, idsStride: L, batch: N, keep: K, width: D)
+        var x = UnsafePointer(ws.encoderInput)
+        for (b, acts) in zip(l.blocks, ws.encoderBlocks) {
+            blockForward(acts: acts, input: x, params: w, layout: b, batch: N, tokens: T)
+            x = UnsafePointer(acts.output)
+        }
+        layerNormForward(out: ws.latent, mean: ws.latentMean, rstd: ws.latentRstd, inp: x,
+                         weight: w + l.normWeight, bias: w + l.normBias, rows: N * T, width: D)
+
+        // Decoder: embed, mask tokens, unshuffle, + decoder_pos_embed, blocks, norm, pred.
+        linearForward(out: ws.decoderEmbedded, inp: ws.latent, weight: w + l.decoderEmbedWeight,
+                      bias: w + l.decoderEmbedBias, rows: N * T, inDim: D, outDim: Dd)
+        decoderTokensForward(x: ws.decoderInput, y: ws.decoderEmbedded, maskToken: w + l.maskToken,
+                             pos: w + l.decoderPosEmbed, idsRestore: ws.idsRestore, batch: N, keep: K,
+                             patches: L, width: Dd)
+        x = UnsafePointer(ws.decoderInput)
+        for (b, acts) in zip(l.decoderBlocks, ws.decoderBlocks) {
+            blockForward(acts: acts, input: x, params: w, layout: b, batch: N, tokens: Td)
+            x = UnsafePointer(acts.output)
+        }
+        layerNormForward(out: ws.decoderNormed, mean: ws.decoderMean, rstd: ws.decoderRstd, inp: x,
+                         weight: w + l.decoderNormWeight, bias: w + l.decoderNormBias, rows: N * Td, width: Dd)
+        // decoder_pred on the L patch tokens of each image; the class token's row is dropped.
+        for n in 0..<N {
+            linearForward(out: ws.pred + n * L * P, inp: ws.decoderNormed + (n * Td + 1) * Dd,
+                          weight: w + l.predWeight, bias: w + l.predBias, rows: L, inDim: Dd, outDim: P)
+        }
+
+        // Loss against the patchified images, per-patch normalised for norm_pix_loss.
+        patchify(patches: ws.target, images: images, batch: N, channels: c.inChans, side: c.imgSize,
+                 patch: c.patchSize)
+        patchStatistics(mean: ws.targetMean, std: ws.targetStd, patches: ws.target, rows: N * L, width: P)
+        if c.normPixLoss {
+            normalizePatches(ws.target, mean: ws.targetMean, std: ws.targetStd, rows: N * L, width: P)
+        }
+        return maskedMSEForward(pred: ws.pred, target: ws.target, mask: ws.mask, rows: N * L, width: P)
+    }
+}
