@@ -1,0 +1,55 @@
+/// Turns a 0...1 colour at a sub-pixel position into a terminal colour for one colour mode,
+/// with ordered 4×4 Bayer dithering in the palette modes (never in truecolour: live images
+/// would shimmer and cost bytes for nothing).
+public struct ColorQuantizer: Sendable {
+    public let mode: ColorMode
+
+    public init(mode: ColorMode) { self.mode = mode }
+
+    /// The 4×4 Bayer matrix, values 0...15.
+    public static let bayer: [[Int]] = [
+        [0, 8, 2, 10],
+        [12, 4, 14, 6],
+        [3, 11, 1, 9],
+        [15, 7, 13, 5],
+    ]
+
+    /// The dither offset at (x, y), in (−0.5, 0.5): centred so that a flat colour keeps its mean.
+    @inline(__always)
+    public static func threshold(x: Int, y: Int) -> Float {
+        (Float(bayer[y & 3][x & 3]) + 0.5) / 16 - 0.5
+    }
+
+    /// The spread a dither offset is scaled by: about one palette step in 0...255 units.
+    var ditherStep: Float {
+        switch mode {
+        case .truecolor, .mono: 0
+        case .palette256: 40
+        case .palette16, .palette8: 128
+        }
+    }
+
+    public func color(_ r: Float, _ g: Float, _ b: Float, x: Int, y: Int) -> TerminalColor {
+        switch mode {
+        case .truecolor:
+            return .rgb(RGB8(unit: r, g, b))
+        case .mono:
+            return .standard
+        case .palette256, .palette16, .palette8:
+            let t = Self.threshold(x: x, y: y) * ditherStep / 255
+            let c = RGB8(unit: r + t, g + t, b + t)
+            switch mode {
+            case .palette256: return .indexed(Palette256.index(c))
+            case .palette16: return .indexed(Palette16.index(c, count: 16))
+            default: return .indexed(Palette16.index(c, count: 8))
+            }
+        }
+    }
+
+    /// Whether a sub-pixel is lit in monochrome: Rec. 709 luma against the Bayer threshold.
+    @inline(__always)
+    public static func lit(_ r: Float, _ g: Float, _ b: Float, x: Int, y: Int) -> Bool {
+        let luma = 0.2126 * r + 0.7152 * g + 0.0722 * b
+        return luma > threshold(x: x, y: y) + 0.5
+    }
+}

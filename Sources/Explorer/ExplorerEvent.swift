@@ -1,0 +1,22 @@
+/// A key as the explorer understands it, whatever the terminal sent.
+public enum Key: Equatable, Sendable {
+    case character(Character)
+    case up, down, left, right
+    case tab, backTab
+    case enter, escape, backspace
+    case redraw  // Ctrl-L
+    case unknown
+}
+
+/// Everything that can change the explorer's state.
+public enum ExplorerEvent: Sendable {
+    case key(Key)
+    case mouse(MouseReport)
+    case resize(width: Int, height: Int)
+    /// A finished reconstruction (or a failed image) from the worker.
+    case reconstructed(ReconstructionOutcome)
+    /// The spinner advances while the worker computes.
+    case tick
+    /// An export finished: the written path, or the error text.
+    case exported(Result<String, ExplorerError>)
+}

@@ -1,0 +1,107 @@
+import Imaging
+
+/// An error the explorer shows in its status bar.
+public struct ExplorerError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// How a generated mask is laid out (the model's MaskStrategy names).
+public enum MaskPattern: String, CaseIterable, Sendable {
+    case random, block, grid
+}
+
+/// What the worker is asked: one image and one mask, or four masks for compare mode.
+public struct ReconstructionRequest: Sendable {
+    public var id: Int
+    public var imageIndex: Int
+    public var path: String
+    /// One mask per reconstruction, each [L] row-major, true = hidden.
+    public var masks: [[Bool]]
+    /// The ratios of compare mode's masks (empty otherwise).
+    public var compareRatios: [Double]
+
+    public init(id: Int, imageIndex: Int, path: String, masks: [[Bool]], compareRatios: [Double] = []) {
+        self.id = id
+        self.imageIndex = imageIndex
+        self.path = path
+        self.masks = masks
+        self.compareRatios = compareRatios
+    }
+}
+
+/// The pictures and numbers of one reconstruction, in display space (0...1, S×S).
+public struct ReconstructedPanels: Sendable {
+    public var mask: [Bool]
+    public var reconstruction: RGBImage
+    /// Visible patches from the input, masked ones from the reconstruction.
+    public var pasted: RGBImage
+    /// The model's MSE over masked pixels in normalised space (NaN when nothing is masked).
+    public var maskedMSE: Float
+    /// PSNR of `pasted` against the original in 0...1 (infinite when identical).
+    public var psnr: Double
+    /// Per-patch MSE of `reconstruction` against the original in 0...1, [L].
+    public var patchErrors: [Float]
+    public var seconds: Double
+    public var leaksMaskedStatistics: Bool
+
+    public init(mask: [Bool], reconstruction: RGBImage, pasted: RGBImage, maskedMSE: Float, psnr: Double,
+                patchErrors: [Float], seconds: Double, leaksMaskedStatistics: Bool = false) {
+        self.mask = mask
+        self.reconstruction = reconstruction
+        self.pasted = pasted
+        self.maskedMSE = maskedMSE
+        self.psnr = psnr
+        self.patchErrors = patchErrors
+        self.seconds = seconds
+        self.leaksMaskedStatistics = leaksMaskedStatistics
+    }
+}
+
+/// The worker's answer to one request.
+public struct ReconstructionOutcome: Sendable {
+    public var id: Int
+    public var imageIndex: Int
+    public var result: Result<ReconstructedImage, ExplorerError>
+
+    public init(id: Int, imageIndex: Int, result: Result<ReconstructedImage, ExplorerError>) {
+        self.id = id
+        self.imageIndex = imageIndex
+        self.result = result
+    }
+}
+
+public struct ReconstructedImage: Sendable {
+    /// The image as the model sees it, resized and cropped to S×S.
+    public var original: RGBImage
+    public var panels: [ReconstructedPanels]
+    public var compareRatios: [Double]
+
+    public init(original: RGBImage, panels: [ReconstructedPanels], compareRatios: [Double] = []) {
+        self.original = original
+        self.panels = panels
+        self.compareRatios = compareRatios
+    }
+}
+
+/// What the status bar says about the model.
+public struct ModelSummary: Sendable, Equatable {
+    public var name: String
+    public var imageSide: Int
+    public var patchSize: Int
+    public var parameterCount: Int
+    /// Shown in the header when set, e.g. that the weights are untrained.
+    public var note: String?
+
+    public init(name: String, imageSide: Int, patchSize: Int, parameterCount: Int, note: String? = nil) {
+        self.name = name
+        self.imageSide = imageSide
+        self.patchSize = patchSize
+        self.parameterCount = parameterCount
+        self.note = note
+    }
+
+    public var gridSize: Int { imageSide / max(1, patchSize) }
+    public var patchCount: Int { gridSize * gridSize }
+}
