@@ -30,9 +30,9 @@ public struct SafeTensors: Sendable {
             self.bytes = bytes
         }
 
-        /// Floats stored as F32 (exact) or F16 (rounded to nearest even); other dtypes store F32.
+        /// Floats stored as F32 (exact), F16 or BF16 (rounded to nearest even); other dtypes store F32.
         public init(name: String, shape: [Int], floats: [Float], storage: TensorDType = .f32) {
-            let dtype: TensorDType = storage == .f16 ? .f16 : .f32
+            let dtype: TensorDType = storage == .f16 || storage == .bf16 ? storage : .f32
             var bytes = [UInt8](repeating: 0, count: floats.count * dtype.size)
             bytes.withUnsafeMutableBytes { out in
                 floats.withUnsafeBufferPointer { SafeTensors.encode($0, as: dtype, into: out.baseAddress!) }
@@ -103,11 +103,18 @@ public struct SafeTensors: Sendable {
         e.dtype.decode(base + dataStart + e.byteRange.lowerBound, count: e.count, into: out)
     }
 
-    /// Stores Floats as F32 or F16 little-endian bytes at `out`.
+    /// Stores Floats as F32, F16 or BF16 little-endian bytes at `out`.
     static func encode(_ values: UnsafeBufferPointer<Float>, as dtype: TensorDType, into out: UnsafeMutableRawPointer) {
         if dtype == .f16 {
             for (i, v) in values.enumerated() {
                 out.storeBytes(of: Float16(v).bitPattern.littleEndian, toByteOffset: 2 * i, as: UInt16.self)
+            }
+        } else if dtype == .bf16 {
+            // Round to nearest even on the upper 16 bits; NaN stays a (quiet) NaN.
+            for (i, v) in values.enumerated() {
+                let bits = v.bitPattern
+                let rounded = v.isNaN ? (bits >> 16) | 0x40 : (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) >> 16
+                out.storeBytes(of: UInt16(truncatingIfNeeded: rounded).littleEndian, toByteOffset: 2 * i, as: UInt16.self)
             }
         } else if let base = values.baseAddress {
             out.copyMemory(from: base, byteCount: values.count * 4)

@@ -1,0 +1,92 @@
+@testable import MAE
+
+/// Builds PyTorch-style archives byte by byte, so each malformed .pth class can be made inside a
+/// test: a zip writer (stored entries, or any method number to fake compression) and a pickle
+/// writer with the opcodes torch.save uses.
+enum PthTestSupport {
+    struct ZipEntry {
+        var name: String
+        var data: [UInt8]
+        var method: UInt16 = 0
+    }
+
+    static func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+
+    static func zip(_ entries: [ZipEntry]) -> [UInt8] {
+        var out: [UInt8] = []
+        var central: [UInt8] = []
+        for e in entries {
+            let offset = UInt32(out.count)
+            let name = Array(e.name.utf8)
+            let crc = e.data.withUnsafeBytes { crc32($0) }
+            let common: [UInt8] = le(UInt16(0)) + le(e.method) + le(UInt16(0)) + le(UInt16(0)) + le(crc)
+                + le(UInt32(e.data.count)) + le(UInt32(e.data.count)) + le(UInt16(name.count))
+            out += le(UInt32(0x0403_4b50)) + le(UInt16(20)) + common + le(UInt16(0)) + name + e.data
+            central += le(UInt32(0x0201_4b50)) + le(UInt16(20)) + le(UInt16(20)) + common
+                + le(UInt16(0)) + le(UInt16(0)) + le(UInt16(0)) + le(UInt16(0)) + le(UInt32(0)) + le(offset) + name
+        }
+        let cdOffset = UInt32(out.count)
+        out += central
+        out += le(UInt32(0x0605_4b50)) + le(UInt16(0)) + le(UInt16(0)) + le(UInt16(entries.count)) + le(UInt16(entries.count))
+            + le(UInt32(central.count)) + le(cdOffset) + le(UInt16(0))
+        return out
+    }
+
+    struct Pickle {
+        var bytes: [UInt8] = [0x80, 2]
+
+        mutating func op(_ b: UInt8) { bytes.append(b) }
+        mutating func string(_ s: String) { op(0x58); bytes += le(UInt32(s.utf8.count)) + Array(s.utf8) }
+        mutating func int(_ v: Int) { op(0x4A); bytes += le(Int32(v)) }
+        mutating func global(_ module: String, _ name: String) { op(0x63); bytes += Array("\(module)\n\(name)\n".utf8) }
+        mutating func tuple(_ ints: [Int]) { op(0x28); for v in ints { int(v) }; op(0x74) }
+        mutating func mark() { op(0x28) }
+        mutating func stop() { op(0x2E) }
+
+        /// `_rebuild_tensor_v2(('storage', torch.<type>, key, 'cpu', numel), offset, shape, stride, False, OrderedDict())`.
+        mutating func tensor(key: String, type: String = "FloatStorage", numel: Int, offset: Int = 0,
+                             shape: [Int], stride: [Int]? = nil) {
+            global("torch._utils", "_rebuild_tensor_v2")
+            mark()
+            mark(); string("storage"); global("torch", type); string(key); string("cpu"); int(numel); op(0x74)
+            op(0x51)                                        // BINPERSID
+            int(offset)
+            tuple(shape)
+            tuple(stride ?? contiguousStride(shape))
+            op(0x89)                                        // NEWFALSE
+            global("collections", "OrderedDict"); op(0x29); op(0x52)
+            op(0x74)
+            op(0x52)                                        // REDUCE
+        }
+
+        /// `{name: tensor, ...}` built by `entries`, as the top-level object.
+        static func stateDict(_ entries: (inout Pickle) -> Void) -> [UInt8] {
+            var p = Pickle()
+            p.op(0x7D)
+            p.mark()
+            entries(&p)
+            p.op(0x75)
+            p.stop()
+            return p.bytes
+        }
+    }
+
+    static func contiguousStride(_ shape: [Int]) -> [Int] {
+        var stride = [Int](repeating: 1, count: shape.count)
+        var step = 1
+        for k in shape.indices.reversed() { stride[k] = step; step *= shape[k] }
+        return stride
+    }
+
+    static func floats(_ values: [Float]) -> [UInt8] { values.flatMap { le($0.bitPattern) } }
+
+    /// A complete archive: `archive/data.pkl`, `archive/byteorder` and `archive/data/<key>` storages.
+    static func archive(pickle: [UInt8], storages: [String: [UInt8]], pickleMethod: UInt16 = 0) -> [UInt8] {
+        var entries = [ZipEntry(name: "archive/data.pkl", data: pickle, method: pickleMethod),
+                       ZipEntry(name: "archive/byteorder", data: Array("little".utf8))]
+        for (key, data) in storages.sorted(by: { $0.key < $1.key }) {
+            entries.append(ZipEntry(name: "archive/data/\(key)", data: data))
+        }
+        return zip(entries)
+    }
+}
