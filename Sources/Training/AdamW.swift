@@ -45,12 +45,10 @@ public final class AdamW: @unchecked Sendable {
         v.deallocate()
     }
 
-    /// Restores a saved state: `step` updates already taken, m and v in table layout.
-    public func restore(step: Int, m newM: [Float], v newV: [Float]) {
-        precondition(newM.count == table.count && newV.count == table.count, "AdamW.restore: wrong sizes")
+    /// Sets the number of updates already taken, after m and v were filled from a saved state.
+    public func restore(step: Int) {
+        precondition(step >= 0)
         self.step = step
-        _ = m.update(fromContentsOf: newM)
-        _ = v.update(fromContentsOf: newV)
     }
 
     /// One update of `parameters` from `gradients` (both table layout, table.count values).

@@ -26,6 +26,8 @@ public final class ImageDataset: @unchecked Sendable {
     private let decode: Decoder
 
     public var count: Int { files.count }
+    /// Files that failed when a batch needed them.
+    public var failedCount: Int { failedLater.count }
     public var cachedCount: Int { cache.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
 
     /// Lists `folder` and decodes its images; see the type's comment. `budget` is in bytes of

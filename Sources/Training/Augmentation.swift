@@ -1,0 +1,34 @@
+import Imaging
+import MAE
+
+/// The authors' training transform: RandomResizedCrop(S, scale 0.2–1.0, ratio 3/4–4/3,
+/// bicubic), a horizontal flip with probability ½, ImageNet normalisation → [3, S, S].
+///
+/// Its randomness comes from a generator seeded by (seed, epoch, index) of the sample's place
+/// in the data stream, so the same place always gives the same crop, resumed or not.
+public struct Augmentation: Sendable {
+    public var side: Int
+    public var scale: ClosedRange<Double>
+    public var flipProbability: Float
+
+    public init(side: Int, scale: ClosedRange<Double> = 0.2...1.0, flipProbability: Float = 0.5) {
+        self.side = side
+        self.scale = scale
+        self.flipProbability = flipProbability
+    }
+
+    /// Seed of the sample at `position` of a run seeded `seed`.
+    public static func seed(_ seed: UInt64, at position: DataPosition) -> UInt64 {
+        SeedMixer.mix(seed, .augment, position.epoch, position.index)
+    }
+
+    /// The augmented, normalised image [3, side, side] written to `out` (3·side² values).
+    public func apply(_ image: RGBImage, seed: UInt64, into out: UnsafeMutablePointer<Float>) {
+        var rng = SeededGenerator(seed: seed)
+        var crop = randomResizedCrop(image, side: side, scale: scale, using: &rng)
+        if rng.nextUniform() < flipProbability { crop = flippedHorizontally(crop) }
+        let chw = normalizedCHW(crop)
+        precondition(chw.count == 3 * side * side, "normalizedCHW gave \(chw.count) values")
+        chw.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: chw.count) }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import MAE
+
+/// Everything a `Trainer` starts from: a new run (fresh weights from the seed, zero moments)
+/// or a resumed one (the run directory's checkpoint, moments and data position).
+public struct TrainingSession: @unchecked Sendable {
+    public let config: RunConfig
+    public let model: MAEModel
+    public let optimizer: AdamW
+    public let dataset: ImageDataset
+    public let state: TrainingState
+    /// Where checkpoints and metrics go; nil trains in memory only.
+    public let run: RunDirectory?
+    public let resumed: Bool
+
+    public var plan: TrainingPlan { config.plan }
+    public var options: TrainingOptions { config.training }
+
+    /// A new run on the images of `data`. With a run directory, it is created (it must not hold
+    /// a checkpoint yet) and config.json written before any training.
+    public static func fresh(data: String, model modelConfig: MAEConfig, options: TrainingOptions,
+                             run: RunDirectory?) throws(RunError) -> TrainingSession {
+        if let problem = options.problem() { throw .badConfig(path: "arguments", reason: problem) }
+        let model: MAEModel
+        do {
+            model = try MAEModel(config: modelConfig, seed: options.seed)
+        } catch {
+            throw .badConfig(path: "model config", reason: error.description)
+        }
+        let dataset: ImageDataset
+        do {
+            dataset = try ImageDataset.open(folder: data, cacheBudget: options.cacheBytes)
+        } catch {
+            throw .data(error)
+        }
+        let config = RunConfig(model: modelConfig, training: options, data: data,
+                               plan: TrainingPlan(options: options, images: dataset.count))
+        try run?.create(config: config)
+        return TrainingSession(config: config, model: model,
+                               optimizer: AdamW(table: model.table, weightDecay: options.weightDecay),
+                               dataset: dataset, state: TrainingState(seed: options.seed), run: run, resumed: false)
+    }
+
+    /// Continues the run in `run`. `adjust` may change what a resume may change (length, saving
+    /// and logging intervals, threads, the data folder's path); the plan is recomputed from it.
+    public static func resume(run: RunDirectory,
+                              adjust: (inout RunConfig) throws(RunError) -> Void = { (_: inout RunConfig) throws(RunError) in }
+    ) throws(RunError) -> TrainingSession {
+        var config = try run.readConfig()
+        try adjust(&config)
+        if let problem = config.training.problem() { throw .badConfig(path: "arguments", reason: problem) }
+        let dataset: ImageDataset
+        do {
+            dataset = try ImageDataset.open(folder: config.data, cacheBudget: config.training.cacheBytes)
+        } catch {
+            throw .data(error)
+        }
+        if dataset.count != config.plan.images {
+            throw .notResumable(path: run.path, reason: "\(config.data) now has \(dataset.count) usable images, the run "
+                + "began with \(config.plan.images); the data order cannot continue (start a new run)")
+        }
+        config.plan = TrainingPlan(options: config.training, images: dataset.count)
+        let (model, optimizer, state) = try run.load(config: config)
+        try run.writeConfig(config)
+        try run.trimMetrics(toStep: state.step)
+        return TrainingSession(config: config, model: model, optimizer: optimizer, dataset: dataset,
+                               state: state, run: run, resumed: true)
+    }
+}
