@@ -10,9 +10,13 @@ struct PthArchive {
     /// The whole unpickled object.
     let root: PickleValue
 
+    /// Pickle protocol 2 and the start of the LONG1 magic number of pre-1.6 torch files; as a
+    /// safetensors header length these bytes would exceed the 100 MB limit, so no clash.
+    static let legacyMagic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A]
+
     static func read(path: String) throws(CheckpointError) -> PthArchive {
         let file = try MappedFile(path: path)
-        if file.count >= 2, file.bytes[0] == 0x80 {
+        if withExtendedLifetime(file, { file.slice(0, 4).map { Array($0) } }) == legacyMagic {
             throw .malformed(path: path, reason: "is a legacy (pre-1.6) PyTorch file, not the zip format; "
                              + "re-save it with a current torch.save")
         }

@@ -17,8 +17,10 @@ struct TensorSource {
     /// Opens a checkpoint by its content, not its extension: zip archives (`PK\3\4`) are PyTorch
     /// files, anything else must be safetensors.
     static func open(path: String) throws(CheckpointError) -> TensorSource {
-        let magic = try MappedFile(path: path).slice(0, 4).map(Array.init) ?? []
-        if magic == [0x50, 0x4B, 0x03, 0x04] || magic.first == 0x80 { return try pth(path) }
+        let file = try MappedFile(path: path)
+        // Copy the bytes while the mapping is certainly alive.
+        let magic = withExtendedLifetime(file) { file.slice(0, 4).map { Array($0) } ?? [] }
+        if magic == [0x50, 0x4B, 0x03, 0x04] || magic == PthArchive.legacyMagic { return try pth(path) }
         return try safetensors(path)
     }
 
