@@ -79,8 +79,8 @@ extension MAEModel {
         // Loss against the patchified images, per-patch normalised for norm_pix_loss.
         patchify(patches: ws.target, images: images, batch: N, channels: c.inChans, side: c.imgSize,
                  patch: c.patchSize)
-        patchStatistics(mean: ws.targetMean, std: ws.targetStd, patches: ws.target, rows: N * L, width: P)
         if c.normPixLoss {
+            patchStatistics(mean: ws.targetMean, std: ws.targetStd, patches: ws.target, rows: N * L, width: P)
             normalizePatches(ws.target, mean: ws.targetMean, std: ws.targetStd, rows: N * L, width: P)
         }
         return maskedMSEForward(pred: ws.pred, target: ws.target, mask: ws.mask, rows: N * L, width: P)

@@ -30,8 +30,8 @@ final class Workspace {
 
     // Loss
     let target: UnsafeMutablePointer<Float>          // [N, L, P] patchified, norm-pix if configured
-    let targetMean: UnsafeMutablePointer<Float>      // [N·L] per-patch mean of the raw patches
-    let targetStd: UnsafeMutablePointer<Float>       // [N·L] √(unbiased var + 1e-6)
+    let targetMean: UnsafeMutablePointer<Float>      // [N·L] per-patch mean of the raw patches (norm-pix)
+    let targetStd: UnsafeMutablePointer<Float>       // [N·L] √(unbiased var + 1e-6) (norm-pix)
 
     /// Backward scratch, allocated on the first backward at this shape.
     private(set) var gradients: WorkspaceGradients?
