@@ -1,0 +1,77 @@
+/// The backward pass: the forward's call list in reverse, each line undoing one forward line.
+/// Gradients of parameters are accumulated (+=) into a buffer laid out like `parameters`; the
+/// position embeddings receive none.
+extension MAEModel {
+    /// Images [N, C, S, S] normalised, noise [N, L]: returns the loss and adds dLoss/dParam into
+    /// `gradients` (table layout, table.count values).
+    public func lossAndGradients(images: UnsafePointer<Float>, noise: UnsafePointer<Float>, batch: Int,
+                                 maskRatio: Double, gradients: UnsafeMutableBufferPointer<Float>) -> Float {
+        precondition(gradients.count == table.count, "gradients need \(table.count) values, got \(gradients.count)")
+        let ws = maskedWorkspace(noise: noise, batch: batch, maskRatio: maskRatio)
+        let loss = forwardPass(ws, images: images)
+        backwardPass(ws, gradients: gradients.baseAddress!)
+        return loss
+    }
+
+    /// Reverses `forwardPass` on the activations it left in `ws`.
+    func backwardPass(_ ws: Workspace, gradients g: UnsafeMutablePointer<Float>) {
+        let c = config, l = layout, w = UnsafePointer(parameters.baseAddress!)
+        let d = ws.gradientScratch(config: c)
+        let N = ws.batch, K = ws.keep, T = K + 1, L = c.numPatches, Td = L + 1
+        let D = c.embedDim, Dd = c.decoderEmbedDim, P = c.patchDim
+        let fanIn = c.inChans * c.patchSize * c.patchSize
+
+        // loss = maskedMSE(pred, target, mask)
+        d.pred.update(repeating: 0, count: N * L * P)
+        maskedMSEBackward(dPred: d.pred, pred: ws.pred, target: ws.target, mask: ws.mask, rows: N * L, width: P)
+        // pred[n] = decoder_pred(decoderNormed[n, 1:]): the class token's row gets no gradient.
+        let dNormed = d.decoder.ln   // [N·Td, Dd], free until the decoder blocks run
+        dNormed.update(repeating: 0, count: N * Td * Dd)
+        for n in 0..<N {
+            linearBackward(dInp: dNormed + (n * Td + 1) * Dd, dWeight: g + l.predWeight, dBias: g + l.predBias,
+                           dOut: d.pred + n * L * P, inp: ws.decoderNormed + (n * Td + 1) * Dd,
+                           weight: w + l.predWeight, rows: L, inDim: Dd, outDim: P)
+        }
+        // decoderNormed = decoder_norm(last decoder block's output)
+        let decoderLast = l.decoderBlocks.isEmpty ? UnsafePointer(ws.decoderInput) : UnsafePointer(ws.decoderBlocks.last!.output)
+        d.decoder.stream.update(repeating: 0, count: N * Td * Dd)
+        layerNormBackward(dInp: d.decoder.stream, dWeight: g + l.decoderNormWeight, dBias: g + l.decoderNormBias,
+                          dOut: dNormed, inp: decoderLast, weight: w + l.decoderNormWeight,
+                          mean: ws.decoderMean, rstd: ws.decoderRstd, rows: N * Td, width: Dd)
+        // x = decoder_blocks[i](x), last to first
+        for i in stride(from: l.decoderBlocks.count - 1, through: 0, by: -1) {
+            let input = i == 0 ? UnsafePointer(ws.decoderInput) : UnsafePointer(ws.decoderBlocks[i - 1].output)
+            blockBackward(grads: d.decoder, paramGrads: g, acts: ws.decoderBlocks[i], input: input, params: w,
+                          layout: l.decoderBlocks[i], batch: N, tokens: Td)
+        }
+        // decoderInput = unshuffle(cat(decoderEmbedded, mask tokens)) + decoder_pos_embed: a scatter
+        d.decoderEmbedded.update(repeating: 0, count: N * T * Dd)
+        decoderTokensBackward(dY: d.decoderEmbedded, dMaskToken: g + l.maskToken, dX: d.decoder.stream,
+                              idsRestore: ws.idsRestore, batch: N, keep: K, patches: L, width: Dd)
+        // decoderEmbedded = decoder_embed(latent)
+        let dLatent = d.encoder.ln   // [N·T, D], free until the encoder blocks run
+        dLatent.update(repeating: 0, count: N * T * D)
+        linearBackward(dInp: dLatent, dWeight: g + l.decoderEmbedWeight, dBias: g + l.decoderEmbedBias,
+                       dOut: d.decoderEmbedded, inp: ws.latent, weight: w + l.decoderEmbedWeight,
+                       rows: N * T, inDim: D, outDim: Dd)
+        // latent = norm(last encoder block's output)
+        let encoderLast = l.blocks.isEmpty ? UnsafePointer(ws.encoderInput) : UnsafePointer(ws.encoderBlocks.last!.output)
+        d.encoder.stream.update(repeating: 0, count: N * T * D)
+        layerNormBackward(dInp: d.encoder.stream, dWeight: g + l.normWeight, dBias: g + l.normBias, dOut: dLatent,
+                          inp: encoderLast, weight: w + l.normWeight, mean: ws.latentMean, rstd: ws.latentRstd,
+                          rows: N * T, width: D)
+        // x = blocks[i](x), last to first
+        for i in stride(from: l.blocks.count - 1, through: 0, by: -1) {
+            let input = i == 0 ? UnsafePointer(ws.encoderInput) : UnsafePointer(ws.encoderBlocks[i - 1].output)
+            blockBackward(grads: d.encoder, paramGrads: g, acts: ws.encoderBlocks[i], input: input, params: w,
+                          layout: l.blocks[i], batch: N, tokens: T)
+        }
+        // encoderInput = cat(cls_token + pos_embed[0], patchEmbedded + pos_embed[1 + kept ids])
+        d.patchEmbedded.update(repeating: 0, count: N * K * D)
+        encoderTokensBackward(dEmb: d.patchEmbedded, dCls: g + l.clsToken, dX: d.encoder.stream,
+                              batch: N, keep: K, width: D)
+        // patchEmbedded = patch_embed(cols)
+        patchEmbedBackward(dWeight: g + l.patchWeight, dBias: g + l.patchBias, dOut: d.patchEmbedded,
+                           cols: ws.cols, rows: N * K, fanIn: fanIn, width: D)
+    }
+}
