@@ -61,7 +61,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
         }
     }
 
-    static func format(_ shape: [Int]) -> String {
+    /// A shape as "[a, b, c]".
+    public static func format(_ shape: [Int]) -> String {
         "[" + shape.map(String.init).joined(separator: ", ") + "]"
     }
 }

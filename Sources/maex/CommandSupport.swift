@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import MAE
+
+/// What every subcommand shares: one-line errors on stderr with exit status 1, warnings, and
+/// the options that choose a model file.
+enum CommandSupport {
+    /// Exit status for bad input (files, checkpoints, images): 1. Usage errors exit 64 through
+    /// ArgumentParser's ValidationError.
+    static let failure = ExitCode(1)
+
+    /// Writes `maex: <message>` on stderr.
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("maex: \(message)\n".utf8))
+    }
+
+    static func printWarning(_ message: String) {
+        FileHandle.standardError.write(Data("maex: warning: \(message)\n".utf8))
+    }
+
+    /// Prints the error as one line and returns the exit code to throw.
+    static func fail(_ message: String) -> ExitCode {
+        printError(message)
+        return failure
+    }
+
+    /// Runs `body`, turning the project's typed errors into one line on stderr and exit 1.
+    static func run(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let code as ExitCode {
+            throw code
+        } catch let error as ValidationError {
+            throw error
+        } catch let error as CleanExit {
+            throw error
+        } catch {
+            throw fail(String(describing: error))
+        }
+    }
+
+    /// A number for humans: fixed for moderate magnitudes, scientific otherwise.
+    static func format(_ value: Double, digits: Int = 4) -> String {
+        if value.isNaN { return "n/a" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        let magnitude = abs(value)
+        if magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e6) { return String(format: "%.\(digits - 1)e", value) }
+        return String(format: "%.\(digits)f", value)
+    }
+
+    /// A JSON number, or null for NaN and infinities (which JSON cannot hold).
+    static func jsonNumber(_ value: Double) -> Any { value.isFinite ? value : NSNull() }
+
+    /// One line of JSON with sorted keys.
+    static func jsonLine(_ object: [String: Any]) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            return "{}"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The options that choose a model checkpoint (safetensors or the authors' .pth).
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Model checkpoint: .safetensors (maex, PyTorch) or .pth (the authors').",
+                                            valueName: "file"))
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp("Encoder attention heads, for a checkpoint without mae.config whose shapes match no preset.",
+                                            valueName: "n"))
+    var heads: Int?
+
+    @Option(name: .customLong("decoder-heads"),
+            help: ArgumentHelp("Decoder attention heads, likewise (the authors' decoders have 16).", valueName: "n"))
+    var decoderHeads: Int?
+
+    func validate() throws {
+        if let heads, heads < 1 { throw ValidationError("--heads must be at least 1") }
+        if let decoderHeads, decoderHeads < 1 { throw ValidationError("--decoder-heads must be at least 1") }
+    }
+
+    func load(_ path: String) throws(CheckpointError) -> MAEModel {
+        try Checkpoint.load(path: path, heads: heads, decoderHeads: decoderHeads)
+    }
+}
