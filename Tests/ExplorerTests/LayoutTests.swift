@@ -1,0 +1,165 @@
+import Testing
+@testable import Explorer
+
+@Suite struct LayoutTests {
+    struct Expect: Sendable, CustomStringConvertible {
+        var width: Int, height: Int
+        var arrangement: ScreenLayout.Arrangement
+        var cols: Int, rows: Int
+        var description: String { "\(width)×\(height)" }
+    }
+
+    /// The tiny model (64 px, patch 8) at the sizes the issue names.
+    @Test(arguments: [
+        Expect(width: 200, height: 60, arrangement: .row, cols: 32, rows: 16),
+        Expect(width: 160, height: 48, arrangement: .row, cols: 32, rows: 16),
+        Expect(width: 120, height: 40, arrangement: .grid, cols: 32, rows: 16),
+        Expect(width: 80, height: 24, arrangement: .row, cols: 16, rows: 8),
+        Expect(width: 40, height: 12, arrangement: .single, cols: 16, rows: 8),
+        Expect(width: 20, height: 5, arrangement: .tooSmall, cols: 0, rows: 0),
+    ])
+    func tinyModelLayouts(e: Expect) {
+        let l = ScreenLayout(width: e.width, height: e.height, gridSize: 8, patchSize: 8)
+        #expect(l.arrangement == e.arrangement)
+        if e.arrangement == .tooSmall {
+            #expect(l.panels.isEmpty)
+            return
+        }
+        #expect(l.panels.count == (e.arrangement == .single ? 1 : 4))
+        for p in l.panels {
+            #expect(p.cols == e.cols && p.rows == e.rows)
+            #expect(p.cols % 8 == 0 && p.rows % 8 == 0)  // whole cells per patch
+        }
+        checkBounds(l)
+    }
+
+    /// 224 px with patch 16 draws at 56×28 (¼) when one panel has the room, 28×14 in a row.
+    @Test func baseModelScales() {
+        let single = ScreenLayout(width: 60, height: 32, gridSize: 14, patchSize: 16)
+        #expect(single.arrangement == .single && single.panels[0].cols == 56 && single.panels[0].rows == 28)
+        let row = ScreenLayout(width: 160, height: 48, gridSize: 14, patchSize: 16)
+        #expect(row.arrangement == .row && row.panels[0].cols == 28 && row.panels[0].rows == 14)
+        checkBounds(row)
+    }
+
+    @Test func scalesAreWholeCellsPerPatch() {
+        #expect(ScreenLayout.scales(patchSize: 8) == [64, 56, 48, 40, 32, 24, 16, 8, 4, 2])
+        #expect(ScreenLayout.scales(patchSize: 16).contains(4))
+        #expect(ScreenLayout.scales(patchSize: 14).contains(2))
+    }
+
+    @Test func singlePanelFollowsFocus() {
+        let l = ScreenLayout(width: 40, height: 12, gridSize: 8, patchSize: 8, focus: 2)
+        #expect(l.panels.map(\.slot) == [2])
+        let wrapped = ScreenLayout(width: 40, height: 12, gridSize: 8, patchSize: 8, focus: -1)
+        #expect(wrapped.panels.map(\.slot) == [3])
+    }
+
+    /// Any size from 0×0 upwards gives a layout whose panels stay on screen and apart.
+    @Test func everySizeIsSafe() {
+        for (g, p) in [(8, 8), (14, 16), (16, 14)] {
+            for w in 0...230 {
+                for h in stride(from: 0, through: 80, by: 1) where (w + h) % 3 == 0 || h < 14 {
+                    checkBounds(ScreenLayout(width: w, height: h, gridSize: g, patchSize: p))
+                }
+            }
+        }
+    }
+
+    func checkBounds(_ l: ScreenLayout) {
+        for (i, p) in l.panels.enumerated() {
+            if p.x < 0 || p.x + p.cols > l.width || p.titleY < ScreenLayout.headerRows
+                || p.imageY + p.rows > l.statusY || p.cols < 1 || p.rows < 1 {
+                Issue.record("panel \(p) outside \(l.width)×\(l.height)")
+            }
+            for q in l.panels[(i + 1)...] {
+                let apart = p.x + p.cols <= q.x || q.x + q.cols <= p.x
+                    || p.imageY + p.rows <= q.titleY || q.imageY + q.rows <= p.titleY
+                if !apart { Issue.record("panels \(p) and \(q) overlap at \(l.width)×\(l.height)") }
+            }
+        }
+    }
+}
+
+@Suite struct ScreenRendererTests {
+    @Test func fourTitlesAtFullSize() {
+        let s = Fixture.shownState(width: 160, height: 48)
+        let grid = ScreenRenderer.render(s)
+        #expect(grid.width == 160 && grid.height == 48)
+        let text = grid.text
+        for title in ScreenRenderer.titles { #expect(text.contains(title)) }
+        #expect(grid.text(row: 46).contains("ratio 75%"))
+        #expect(grid.text(row: 46).contains("img0.png 1/3"))
+        #expect(grid.text(row: 46).contains("PSNR 18.3 dB"))
+        #expect(grid.text(row: 46).contains("seed 0"))
+        #expect(grid.text(row: 46).contains("test-tiny 64px p8 5.5M"))
+    }
+
+    @Test(arguments: [(200, 60), (120, 40), (80, 24), (40, 12)])
+    func panelsShowImageCells(width: Int, height: Int) {
+        let s = Fixture.shownState(width: width, height: height)
+        let grid = ScreenRenderer.render(s)
+        let l = s.layout
+        for p in l.panels {
+            let c = grid[p.x + p.cols / 2, p.imageY + p.rows / 2]
+            #expect(c.glyph == Cell.upperHalf)
+            if case .rgb = c.fg {} else { Issue.record("panel \(p.slot) at \(width)×\(height): \(c)") }
+        }
+        #expect(grid.text.contains("original") || l.arrangement == .single)
+    }
+
+    @Test func tooSmallIsOneLine() {
+        let s = Fixture.shownState(width: 20, height: 5)
+        let grid = ScreenRenderer.render(s)
+        #expect(grid.text(row: 0).hasPrefix("maex needs a"))
+        for y in 1..<5 { #expect(grid.text(row: y).allSatisfy { $0 == " " }) }
+    }
+
+    /// Rendering never traps, whatever the size, view or colour mode.
+    @Test func everySizeRenders() {
+        var s = Fixture.shownState()
+        for w in stride(from: 0, through: 210, by: 7) {
+            for h in stride(from: 0, through: 64, by: 5) {
+                s.width = w
+                s.height = h
+                s.showHelp = (w + h) % 2 == 0
+                s.showGrid = w % 3 == 0
+                s.colors = [.truecolor, .palette256, .palette16, .mono][(w / 7) % 4]
+                s.glyphs = [.halfBlock, .sextant, .ascii][(h / 5) % 3]
+                let grid = ScreenRenderer.render(s)
+                #expect(grid.cells.count == max(0, w) * max(0, h))
+            }
+        }
+    }
+
+    @Test func helpListsEveryKey() {
+        var s = Fixture.shownState(width: 120, height: 40)
+        s.showHelp = true
+        let text = ScreenRenderer.render(s).text
+        for binding in KeyBindings.all { #expect(text.contains(binding.action), "\(binding.action)") }
+    }
+
+    @Test func spinnerWhileComputing() {
+        var s = Fixture.shownState()
+        _ = Fixture.reducer.reduce(&s, .key(.character("r")))
+        #expect(s.computing)
+        let text = ScreenRenderer.render(s).text
+        #expect(text.contains("reconstruction ⠋"))
+    }
+
+    @Test func compareModeTitles() {
+        var s = Fixture.shownState()
+        _ = Fixture.reducer.reduce(&s, .key(.character("v")))
+        _ = Fixture.reducer.reduce(&s, .reconstructed(Fixture.answer(s, psnr: 21.04)))
+        let text = ScreenRenderer.render(s).text
+        for label in ["25% masked · 21.0 dB", "50% masked", "75% masked", "90% masked"] {
+            #expect(text.contains(label))
+        }
+    }
+
+    @Test func untrainedNoteInTheHeader() {
+        var s = Fixture.shownState()
+        s.model.note = "untrained model"
+        #expect(ScreenRenderer.render(s).text(row: 0).contains("untrained model"))
+    }
+}
