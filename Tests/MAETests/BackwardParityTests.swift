@@ -34,6 +34,24 @@ import Testing
         check(try FixtureCase.bundled(name))
     }
 
+    /// The case's own masks given explicitly (kept tokens then in spatial order, not noise order)
+    /// give the same loss and gradients: the path a block or grid training batch takes.
+    @Test func explicitMasksGiveTheSameGradients() throws {
+        let f = try FixtureCase.bundled("tiny-b")
+        let L = f.model.config.numPatches
+        let maskRows = f.expected("expected.mask")
+        let masks = (0..<f.batch).map { PatchMask(authorsMask: maskRows[($0 * L)..<(($0 + 1) * L)]) }
+        var grads = [Float](repeating: 0, count: f.model.table.count)
+        let loss = grads.withUnsafeMutableBufferPointer {
+            f.model.lossAndGradients(images: f.expected("input.imgs"), masks: masks, gradients: $0)
+        }
+        #expect(relativeError([loss], f.expected("expected.loss")) < 1e-4)
+        #expect(f.model.loss(images: f.expected("input.imgs"), masks: masks) == loss)
+        for entry in f.model.table.entries where entry.trainable {
+            #expect(relativeError(Array(grads[entry.range]), f.expected("grad." + entry.name)) < 1e-3, "\(entry.name)")
+        }
+    }
+
     @Test func extraCases() throws {
         for fixture in try FixtureCase.extra() { check(fixture) }
     }

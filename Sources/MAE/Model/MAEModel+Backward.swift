@@ -13,6 +13,17 @@ extension MAEModel {
         return loss
     }
 
+    /// As above with explicit masks (one per image, all with the same visible count: the block and
+    /// grid strategies give that), for training with a mask strategy other than random.
+    public func lossAndGradients(images: UnsafePointer<Float>, masks: [PatchMask],
+                                 gradients: UnsafeMutableBufferPointer<Float>) -> Float {
+        precondition(gradients.count == table.count, "gradients need \(table.count) values, got \(gradients.count)")
+        let ws = explicitWorkspace(masks: masks)
+        let loss = forwardPass(ws, images: images)
+        backwardPass(ws, gradients: gradients.baseAddress!)
+        return loss
+    }
+
     /// Reverses `forwardPass` on the activations it left in `ws`.
     func backwardPass(_ ws: Workspace, gradients g: UnsafeMutablePointer<Float>) {
         let c = config, l = layout, w = UnsafePointer(parameters.baseAddress!)

@@ -34,6 +34,30 @@ extension MAEModel {
         return ws
     }
 
+    /// The workspace for `masks` (one per image, all with the same visible count, as a batch of
+    /// block or grid masks has) with their ids_shuffle, ids_restore and mask filled in.
+    func explicitWorkspace(masks: [PatchMask]) -> Workspace {
+        let L = config.numPatches
+        precondition(!masks.isEmpty, "at least one mask is needed")
+        let keep = masks[0].visibleCount
+        for m in masks {
+            precondition(m.count == L, "a mask has \(m.count) patches, the model has \(L)")
+            precondition(m.visibleCount == keep, "masks of one batch must keep the same number of patches")
+        }
+        let ws = workspace(batch: masks.count, keep: keep)
+        for (n, m) in masks.enumerated() {
+            m.writeShuffle(into: ws.idsShuffle + n * L)
+            completeMasking(idsShuffle: ws.idsShuffle + n * L, idsRestore: ws.idsRestore + n * L,
+                            mask: ws.mask + n * L, patches: L, keep: keep)
+        }
+        return ws
+    }
+
+    /// The loss for images [N, C, S, S] under explicit masks (N of them, equal visible counts).
+    public func loss(images: UnsafePointer<Float>, masks: [PatchMask]) -> Float {
+        forwardPass(explicitWorkspace(masks: masks), images: images)
+    }
+
     /// Runs everything after the masking (ws.idsShuffle, idsRestore, mask already set) and returns
     /// the loss; every activation stays in `ws` for a backward.
     func forwardPass(_ ws: Workspace, images: UnsafePointer<Float>) -> Float {

@@ -10,10 +10,7 @@ extension MAEModel {
         precondition(image.count == C * S * S, "reconstruct: image has \(image.count) values, the model needs \(C * S * S)")
         precondition(mask.count == L, "reconstruct: mask has \(mask.count) patches, the model has \(L)")
 
-        let keep = mask.visibleCount
-        let ws = workspace(batch: 1, keep: keep)
-        mask.writeShuffle(into: ws.idsShuffle)
-        completeMasking(idsShuffle: ws.idsShuffle, idsRestore: ws.idsRestore, mask: ws.mask, patches: L, keep: keep)
+        let ws = explicitWorkspace(masks: [mask])
         let loss = image.withUnsafeBufferPointer { forwardPass(ws, images: $0.baseAddress!) }
 
         // prediction [C, S, S] = unpatchify(pred [L, P]), de-normalised per patch for norm-pix.
