@@ -68,6 +68,24 @@ import Testing
         #expect(mask == [1, 0, 1, 0, 1, 0, 1, 0, 1, 1])
     }
 
+    @Test func argsortOrdersAnyRowTotally() {
+        // Against a stable sort of (value, index) for rows with ties and NaN, of many lengths.
+        var g = SeededGenerator(seed: 4)
+        for count in [0, 1, 2, 3, 7, 16, 64, 196] {
+            var values = (0..<count).map { _ in Float(Int(g.nextUniform() * 8)) / 8 }
+            if count > 3 { values[2] = .nan }
+            var ids = [Int](repeating: -1, count: count)
+            argsortAscending(values, count: count, into: &ids)
+            let want = (0..<count).sorted { a, b in
+                let x = values[a], y = values[b]
+                if x.isNaN != y.isNaN { return y.isNaN }
+                if x.isNaN || x == y { return a < b }
+                return x < y
+            }
+            #expect(ids == want, "count \(count)")
+        }
+    }
+
     @Test func explicitMaskOrderAndRatio() {
         let m = PatchMask(patches: 6, visible: [4, 1, 9])
         #expect(m.masked == [true, false, true, true, false, true])

@@ -14,19 +14,36 @@ func randomMasking(noise: UnsafePointer<Float>, batch: Int, patches L: Int, keep
     }
 }
 
-/// ids [count] = the indices that sort values ascending. Equal values keep their index order (a
-/// stable sort) and NaN sorts last, as in torch.sort: the result never depends on the sort's
-/// internals.
+/// ids [count] = the indices that sort values ascending. Equal values keep their index order and
+/// NaN sorts last, as in torch.sort, so the order is a total one and never depends on the sort's
+/// internals. An in-place heapsort: no allocation inside a training step.
 func argsortAscending(_ values: UnsafePointer<Float>, count: Int, into ids: UnsafeMutablePointer<Int>) {
     for i in 0..<count { ids[i] = i }
-    var buffer = UnsafeMutableBufferPointer(start: ids, count: count)
-    buffer.sort { a, b in
+    @inline(__always) func less(_ a: Int, _ b: Int) -> Bool {
         let x = values[a], y = values[b]
         if x.isNaN || y.isNaN {
             if x.isNaN && y.isNaN { return a < b }
             return y.isNaN
         }
         return x < y || (x == y && a < b)
+    }
+    // Sift the element at `root` down a max-heap of `end` elements.
+    func siftDown(_ root: Int, _ end: Int) {
+        var parent = root
+        while true {
+            var child = 2 * parent + 1
+            if child >= end { return }
+            if child + 1 < end && less(ids[child], ids[child + 1]) { child += 1 }
+            if !less(ids[parent], ids[child]) { return }
+            (ids[parent], ids[child]) = (ids[child], ids[parent])
+            parent = child
+        }
+    }
+    if count < 2 { return }
+    for root in stride(from: count / 2 - 1, through: 0, by: -1) { siftDown(root, count) }
+    for end in stride(from: count - 1, to: 0, by: -1) {
+        (ids[0], ids[end]) = (ids[end], ids[0])
+        siftDown(0, end)
     }
 }
 
