@@ -1,0 +1,246 @@
+import ArgumentParser
+import Foundation
+import MAE
+import Training
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a Masked Autoencoder on a folder of images, on the CPU.",
+        discussion: """
+            Trains with the authors' recipe (AdamW β 0.9/0.95, weight decay 0.05, lr = blr × \
+            effective batch / 256 with linear warmup and a half-cycle cosine, RandomResizedCrop \
+            0.2–1 and horizontal flips). The run folder receives config.json, metrics.jsonl (one \
+            JSON object a line), checkpoint.safetensors (opens in `maex reconstruct` and PyTorch) \
+            and optimizer.safetensors, saved every --save-every steps and at the end. Ctrl-C \
+            finishes the current step, saves and exits; --resume continues the run exactly.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Folder of PNG and JPEG images, searched recursively (required for a new run).", valueName: "dir"))
+    var data: String?
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("Run folder for config.json, metrics.jsonl and the checkpoints.",
+                                                         valueName: "dir"))
+    var runFolder: String
+
+    @Flag(help: "Continue the run in --run from its last checkpoint (same steps, learning rate and data order).")
+    var resume = false
+
+    @Option(help: ArgumentHelp("Model preset: tiny, base, large or huge (default tiny).", valueName: "name"))
+    var preset: String?
+
+    @Option(help: ArgumentHelp("Model config as JSON (inline or a file path), laid over the preset, e.g. '{\"embed_dim\": 96}'.",
+                               valueName: "json"))
+    var config: String?
+
+    @Flag(inversion: .prefixedNo, help: "Normalise each target patch by its own mean and variance (default: the model config's).")
+    var normPix: Bool?
+
+    @Option(help: "Images per batch (default 64).")
+    var batch: Int?
+
+    @Option(help: "Batches per optimizer step (gradient accumulation; default 1). Effective batch = batch × accum.")
+    var accum: Int?
+
+    @Option(help: "Length of the run in optimizer steps, counted from its start, also after --resume (default 1000).")
+    var steps: Int?
+
+    @Option(help: "Length of the run in epochs (passes over the images) instead of --steps.")
+    var epochs: Double?
+
+    @Option(help: "Base learning rate; the peak is blr × effective batch / 256 (default 1.5e-4).")
+    var blr: Double?
+
+    @Option(help: "Absolute peak learning rate; overrides --blr.")
+    var lr: Double?
+
+    @Option(name: .customLong("warmup-steps"), help: "Linear warmup length in optimizer steps (default 5% of the run).")
+    var warmupSteps: Double?
+
+    @Option(name: .customLong("warmup-epochs"), help: "Linear warmup length in epochs instead of steps.")
+    var warmupEpochs: Double?
+
+    @Option(name: .customLong("min-lr"), help: "Learning rate at the end of the cosine (default 0).")
+    var minLR: Double?
+
+    @Option(name: .customLong("weight-decay"), help: "AdamW's decoupled weight decay (default 0.05).")
+    var weightDecay: Double?
+
+    @Option(name: .customLong("mask-ratio"), help: "Fraction of patches hidden (default 0.75).")
+    var maskRatio: Double?
+
+    @Option(help: ArgumentHelp("Mask sampling: random, block or grid (default random; grid always hides 3 of 4).",
+                               valueName: "strategy"))
+    var strategy: String?
+
+    @Option(help: "Seed of the initial weights, data order, augmentations and masks (default 0).")
+    var seed: UInt64?
+
+    @Option(help: "Threads for the matrix products (default: every core).")
+    var threads: Int?
+
+    @Option(name: .customLong("save-every"), help: "Save the checkpoint and optimizer state every N steps (default 500; always at the end).")
+    var saveEvery: Int?
+
+    @Option(name: .customLong("log-every"), help: "Print and log a metrics line every N steps (default 10).")
+    var logEvery: Int?
+
+    @Option(name: .customLong("cache-mb"), help: "Memory for decoded images, in MiB (default 1024); the rest is decoded when used.")
+    var cacheMB: Int?
+
+    func validate() throws {
+        if !resume && data == nil { throw ValidationError("--data is required for a new run (a folder of PNG or JPEG images)") }
+        if resume && (preset != nil || config != nil || normPix != nil) {
+            throw ValidationError("a resumed run keeps its model: drop --preset, --config and --norm-pix")
+        }
+        if let problem = options(base: TrainingOptions()).problem() { throw ValidationError(problem) }
+        if let cacheMB, cacheMB < 0 { throw ValidationError("--cache-mb must be 0 or more, got \(cacheMB)") }
+    }
+
+    /// `base` with every option the user gave.
+    func options(base: TrainingOptions) -> TrainingOptions {
+        var o = base
+        if let batch { o.batchSize = batch }
+        if let accum { o.accum = accum }
+        if let steps { o.steps = steps; o.epochs = nil }
+        if let epochs { o.epochs = epochs; o.steps = steps }
+        if let blr { o.blr = blr }
+        if let lr { o.lr = lr }
+        if let warmupSteps { o.warmupSteps = warmupSteps; o.warmupEpochs = warmupEpochs }
+        if let warmupEpochs { o.warmupEpochs = warmupEpochs; o.warmupSteps = warmupSteps }
+        if let minLR { o.minLR = minLR }
+        if let weightDecay { o.weightDecay = weightDecay }
+        if let maskRatio { o.maskRatio = maskRatio }
+        if let strategy { o.strategy = strategy.lowercased() }
+        if let seed { o.seed = seed }
+        if let threads { o.threads = threads }
+        if let saveEvery { o.saveEvery = saveEvery }
+        if let logEvery { o.logEvery = logEvery }
+        if let cacheMB { o.cacheBytes = cacheMB << 20 }
+        return o
+    }
+
+    /// What --resume may change: the length, the intervals, threads, cache and the data path.
+    /// Anything else that differs from the run's config.json is refused rather than ignored.
+    func adjust(_ config: inout RunConfig) throws(RunError) {
+        let saved = config.training
+        var wanted = options(base: saved)
+        let changeable: [(String, (inout TrainingOptions) -> Void)] = [
+            ("steps", { $0.steps = saved.steps; $0.epochs = saved.epochs }),
+            ("save-every", { $0.saveEvery = saved.saveEvery }), ("log-every", { $0.logEvery = saved.logEvery }),
+            ("threads", { $0.threads = saved.threads }), ("cache-mb", { $0.cacheBytes = saved.cacheBytes }),
+        ]
+        var fixed = wanted
+        for (_, reset) in changeable { reset(&fixed) }
+        if fixed != saved {
+            let names = TrainCommand.differences(saved, fixed)
+            throw .notResumable(path: config.data, reason: "a resumed run keeps its training settings; "
+                + "these differ from config.json: \(names.joined(separator: ", ")) (only --steps, --epochs, "
+                + "--save-every, --log-every, --threads, --cache-mb and --data may change)")
+        }
+        if wanted.steps == nil && wanted.epochs == nil { wanted.steps = saved.steps }
+        config.training = wanted
+        if let data { config.data = data }
+    }
+
+    static func differences(_ a: TrainingOptions, _ b: TrainingOptions) -> [String] {
+        var names: [String] = []
+        if a.batchSize != b.batchSize { names.append("--batch") }
+        if a.accum != b.accum { names.append("--accum") }
+        if a.blr != b.blr { names.append("--blr") }
+        if a.lr != b.lr { names.append("--lr") }
+        if a.warmupSteps != b.warmupSteps || a.warmupEpochs != b.warmupEpochs { names.append("--warmup-steps/--warmup-epochs") }
+        if a.minLR != b.minLR { names.append("--min-lr") }
+        if a.weightDecay != b.weightDecay { names.append("--weight-decay") }
+        if a.maskRatio != b.maskRatio { names.append("--mask-ratio") }
+        if a.strategy != b.strategy { names.append("--strategy") }
+        if a.seed != b.seed { names.append("--seed") }
+        return names
+    }
+
+    func run() throws {
+        let session: TrainingSession
+        do {
+            if resume {
+                session = try TrainingSession.resume(run: RunDirectory(path: runFolder), adjust: adjust)
+            } else {
+                let model = try TrainModelConfig.resolve(preset: preset, json: config, normPix: normPix)
+                session = try TrainingSession.fresh(data: data!, model: model, options: options(base: TrainingOptions()),
+                                                    run: RunDirectory(path: runFolder))
+            }
+        } catch let error as TrainModelConfig.Problem {
+            throw ValidationError(error.description)
+        } catch {
+            throw CommandSupport.fail("\(error)")
+        }
+
+        let plan = session.plan
+        let progress = TrainProgress(totalSteps: plan.totalSteps, effectiveBatch: plan.effectiveBatch,
+                                     inPlace: isatty(STDOUT_FILENO) == 1)
+        progress.message(TrainCommand.header(session))
+        if session.state.step >= plan.totalSteps {
+            progress.message("the run is already at step \(session.state.step) of \(plan.totalSteps); give a larger --steps to continue")
+            return
+        }
+        let trainer = Trainer(session: session) { progress.handle($0) }
+        let signals = TrainSignals(trainer: trainer, progress: progress)
+        signals.install()
+        trainer.start()
+        let outcome = trainer.wait() ?? .stopped(step: session.state.step)
+        signals.remove()
+        TrainCommand.summarise(outcome, session: session, trainer: trainer, progress: progress)
+        if case .failed = outcome { throw CommandSupport.failure }
+    }
+
+    static func header(_ s: TrainingSession) -> String {
+        let c = s.config.model, o = s.options, p = s.plan
+        let preset = c.matchingPreset.map { "\($0.name) " } ?? ""
+        let params = Double(s.model.table.trainableCount) / 1e6
+        var lines = [
+            String(format: "model: %@%d px, patch %d, %d×%d encoder, %d×%d decoder, %.2fM parameters%@",
+                   preset, c.imgSize, c.patchSize, c.embedDim, c.depth, c.decoderEmbedDim, c.decoderDepth, params,
+                   c.normPixLoss ? ", norm-pix targets" : ""),
+            "data: \(s.dataset.count) images in \(s.config.data)"
+                + (s.dataset.skippedAtOpen.isEmpty ? "" : " (\(s.dataset.skippedAtOpen.count) skipped)"),
+            String(format: "plan: %d steps of %d images (batch %d × accum %d), lr %.3g, warmup %.0f steps, min lr %.3g, "
+                   + "mask %.2f %@, seed %llu", p.totalSteps, p.effectiveBatch, o.batchSize, o.accum, p.peakLR,
+                   p.warmupSteps, p.minLR, o.maskRatio, o.strategy, o.seed),
+        ]
+        if let run = s.run {
+            lines.append(s.resumed ? "run: \(run.path), resuming at step \(s.state.step)" : "run: \(run.path)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func summarise(_ outcome: TrainerOutcome, session: TrainingSession, trainer: Trainer, progress: TrainProgress) {
+        progress.finishLine()
+        let wait = trainer.dataWait
+        let steps = outcome.step - session.state.step
+        let elapsed = trainer.status.latest.map { $0.elapsed - session.state.elapsed } ?? 0
+        let checkpoint = session.run?.checkpointPath ?? "(no run folder)"
+        switch outcome {
+        case .completed(let step):
+            progress.message("done: step \(step) of \(session.plan.totalSteps); checkpoint \(checkpoint)")
+        case .stopped(let step):
+            progress.message("stopped at step \(step); saved \(checkpoint) (continue with --resume)")
+        case .failed(let step, let failure):
+            progress.message("maex: \(failure)", toError: true)
+            if case .save = failure {
+                progress.message("the previous checkpoint, if any, is unchanged", toError: true)
+            } else if let last = progress.lastCheckpointStep {
+                progress.message("last good checkpoint: \(checkpoint) (step \(last))", toError: true)
+            } else if session.resumed {
+                progress.message("last good checkpoint: \(checkpoint) (step \(session.state.step))", toError: true)
+            } else {
+                progress.message("no checkpoint was saved (stopped after step \(step))", toError: true)
+            }
+        }
+        progress.message(String(format: "data wait: %.3f s in %d of %d steps (%.1f%% of %.1f s training)",
+                                wait.seconds, wait.count, steps, 100 * wait.seconds / max(elapsed, 1e-9), elapsed))
+        let skipped = session.dataset.skippedAtOpen.count + session.dataset.failedCount
+        if skipped > 0 {
+            progress.message("skipped \(skipped) file\(skipped == 1 ? "" : "s") that did not decode (listed above and in metrics.jsonl)")
+        }
+    }
+}

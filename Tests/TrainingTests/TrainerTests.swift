@@ -1,0 +1,184 @@
+import Foundation
+import MAE
+import Testing
+@testable import Training
+
+/// Trainer runs on tiny shapes (16 px, patch 4, width 16, one block) so a debug build takes
+/// a few milliseconds a step. Serialized: every run sets the process-wide BLAS thread count.
+@Suite(.serialized) struct TrainerTests {
+    static let model = MAEConfig(imgSize: 16, patchSize: 4, embedDim: 16, depth: 1, numHeads: 2,
+                                 decoderEmbedDim: 16, decoderDepth: 1, decoderNumHeads: 2)
+
+    static func options(steps: Int, saveEvery: Int = 1000, lr: Double? = nil) -> TrainingOptions {
+        var o = TrainingOptions()
+        o.batchSize = 2
+        o.steps = steps
+        o.warmupSteps = 3
+        o.logEvery = 1
+        o.saveEvery = saveEvery
+        o.threads = 1
+        o.seed = 5
+        o.lr = lr
+        return o
+    }
+
+    /// Two small sample images in a fresh folder.
+    static func dataFolder() throws -> TemporaryFolder {
+        let dir = try TemporaryFolder("maex-train-data")
+        try dir.copyAsset("text.png", to: "text.png")
+        try dir.copyAsset("coins.png", to: "sub/coins.png")
+        return dir
+    }
+
+    static func train(_ session: TrainingSession, stopAfter: Int? = nil) -> (TrainerOutcome?, [TrainingSample]) {
+        let trainer = Trainer(session: session)
+        if let stopAfter { trainer.stop(afterStep: stopAfter) }
+        trainer.start()
+        let outcome = trainer.wait()
+        return (outcome, trainer.samples(after: 0).samples)
+    }
+
+    static func checkpointStep(_ run: RunDirectory) throws -> Int? {
+        try SafeTensors.read(path: run.checkpointPath).metadata["train.step"].flatMap { Int($0) }
+    }
+
+    /// 20 steps straight and 10 + resume + 10 give bit-identical losses and weights.
+    @Test func resumeContinuesExactly() throws {
+        let data = try Self.dataFolder(), dir = try TemporaryFolder()
+        defer { data.remove(); dir.remove() }
+        let straightRun = RunDirectory(path: dir.path + "/straight")
+        let (straight, straightSamples) = Self.train(try TrainingSession.fresh(
+            data: data.path, model: Self.model, options: Self.options(steps: 20), run: straightRun))
+        #expect(straight == .completed(step: 20))
+        #expect(straightSamples.map(\.step) == Array(1...20))
+
+        let splitRun = RunDirectory(path: dir.path + "/split")
+        let (first, firstSamples) = Self.train(try TrainingSession.fresh(
+            data: data.path, model: Self.model, options: Self.options(steps: 20), run: splitRun), stopAfter: 10)
+        #expect(first == .stopped(step: 10))
+        #expect(try Self.checkpointStep(splitRun) == 10)
+        let resumed = try TrainingSession.resume(run: splitRun)
+        #expect(resumed.state.step == 10 && resumed.state.micro == 10)
+        let (second, secondSamples) = Self.train(resumed)
+        #expect(second == .completed(step: 20))
+
+        let split = firstSamples + secondSamples
+        #expect(split.map(\.step) == Array(1...20))
+        #expect(split.map(\.loss) == straightSamples.map(\.loss))
+        #expect(split.map(\.lr) == straightSamples.map(\.lr))
+        #expect(split.map(\.epoch) == straightSamples.map(\.epoch))
+        let a = try SafeTensors.read(path: straightRun.checkpointPath), b = try SafeTensors.read(path: splitRun.checkpointPath)
+        for name in a.names { #expect(try a.floats(name) == b.floats(name), "\(name)") }
+
+        // metrics.jsonl: one line per step, a checkpoint event, a resume event.
+        let lines = try String(contentsOfFile: splitRun.metricsPath, encoding: .utf8).split(separator: "\n")
+        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(objects.compactMap { $0["loss"] as? Double }.count == 20)
+        #expect(objects.filter { $0["event"] as? String == "checkpoint" }.count == 2)
+        #expect(objects.filter { $0["event"] as? String == "resume" }.count == 1)
+        for o in objects where o["event"] == nil {
+            for key in ["step", "epoch", "loss", "lr", "images_per_s", "time", "elapsed"] { #expect(o[key] != nil, "\(key)") }
+        }
+    }
+
+    @Test func stopFinishesTheStepAndSaves() throws {
+        let data = try Self.dataFolder(), dir = try TemporaryFolder()
+        defer { data.remove(); dir.remove() }
+        let run = RunDirectory(path: dir.path)
+        let trainer = Trainer(session: try TrainingSession.fresh(data: data.path, model: Self.model,
+                                                                  options: Self.options(steps: 1_000_000), run: run))
+        trainer.start()
+        while trainer.status.step < 3 { Thread.sleep(forTimeInterval: 0.005) }
+        let snapshot = trainer.snapshot()
+        #expect(snapshot.config == Self.model)
+        #expect(weights(snapshot).allSatisfy { $0.isFinite })
+        trainer.stop()
+        let outcome = try #require(trainer.wait())
+        guard case .stopped(let step) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(step >= 3)
+        #expect(try Self.checkpointStep(run) == step)
+        #expect(trainer.status.phase == .finished)
+    }
+
+    @Test func pauseHoldsBetweenStepsAndServesSnapshots() throws {
+        let data = try Self.dataFolder()
+        defer { data.remove() }
+        let session = try TrainingSession.fresh(data: data.path, model: Self.model,
+                                                options: Self.options(steps: 1_000_000), run: nil)
+        let trainer = Trainer(session: session)
+        trainer.pause()
+        trainer.start()
+        while trainer.status.phase != .paused { Thread.sleep(forTimeInterval: 0.005) }
+        #expect(trainer.status.step == 0)
+        let copy = trainer.snapshot()
+        #expect(weights(copy) == weights(session.model))
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(trainer.status.step == 0)
+        trainer.resume()
+        while trainer.status.step < 2 { Thread.sleep(forTimeInterval: 0.005) }
+        trainer.stop()
+        #expect(trainer.wait() != nil)
+        // After the thread ends, a snapshot is the final weights.
+        #expect(weights(trainer.snapshot()) == weights(session.model))
+    }
+
+    /// A diverging run stops at the step whose loss is not finite and leaves the last
+    /// checkpoint as it was.
+    @Test func nonFiniteLossStopsAndKeepsTheLastCheckpoint() throws {
+        let data = try Self.dataFolder(), dir = try TemporaryFolder()
+        defer { data.remove(); dir.remove() }
+        let run = RunDirectory(path: dir.path)
+        var options = Self.options(steps: 50, saveEvery: 1, lr: 1e30)
+        options.warmupSteps = 0
+        let (outcome, samples) = Self.train(try TrainingSession.fresh(data: data.path, model: Self.model,
+                                                                       options: options, run: run))
+        guard case .failed(let step, .nonFiniteLoss(let bad, _)) = outcome else { Issue.record("\(String(describing: outcome))"); return }
+        #expect(bad == step + 1)
+        #expect(samples.count == step)
+        #expect(samples.allSatisfy { $0.loss.isFinite })
+        #expect(try Self.checkpointStep(run) == step)
+    }
+
+    /// The run folder becomes unusable mid-run: the save fails with an error naming the path,
+    /// the run stops, and the checkpoint saved before is intact.
+    @Test func aFailedSaveStopsTheRunAndKeepsThePreviousCheckpoint() throws {
+        let data = try Self.dataFolder(), dir = try TemporaryFolder()
+        defer { data.remove(); dir.remove() }
+        let run = RunDirectory(path: dir.path + "/run")
+        _ = Self.train(try TrainingSession.fresh(data: data.path, model: Self.model, options: Self.options(steps: 2), run: run))
+        let before = try Data(contentsOf: URL(fileURLWithPath: run.checkpointPath))
+
+        let session = try TrainingSession.resume(run: run) { (c: inout RunConfig) throws(RunError) in
+            c.training.steps = 10
+            c.training.saveEvery = 4
+        }
+        let trainer = Trainer(session: session)
+        trainer.pause()
+        trainer.start()
+        while trainer.status.phase != .paused { Thread.sleep(forTimeInterval: 0.005) }
+        try FileManager.default.moveItem(atPath: run.path, toPath: dir.path + "/moved")
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: run.path))
+        trainer.resume()
+        let outcome = try #require(trainer.wait())
+        guard case .failed(let step, .save(let error)) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(step == 4)
+        #expect(error.description.contains(run.path))
+        let kept = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/moved/checkpoint.safetensors"))
+        #expect(kept == before)
+        #expect(try Checkpoint.load(path: dir.path + "/moved/checkpoint.safetensors").config == Self.model)
+    }
+
+    @Test func accumulationAveragesMicroBatches() throws {
+        let data = try Self.dataFolder()
+        defer { data.remove() }
+        var options = Self.options(steps: 3)
+        options.accum = 2
+        let session = try TrainingSession.fresh(data: data.path, model: Self.model, options: options, run: nil)
+        #expect(session.plan.effectiveBatch == 4)
+        let (outcome, samples) = Self.train(session)
+        #expect(outcome == .completed(step: 3))
+        #expect(samples.count == 3)
+        // Three steps of two micro-batches of two images over two files: 12 images, 6 epochs.
+        #expect(samples.last?.epoch == 6)
+    }
+}
