@@ -74,12 +74,17 @@ struct ModelOptions: ParsableArguments {
             help: ArgumentHelp("Decoder attention heads, likewise (the authors' decoders have 16).", valueName: "n"))
     var decoderHeads: Int?
 
+    @Flag(name: .customLong("norm-pix"), inversion: .prefixedNo,
+          help: ArgumentHelp("Whether the model predicts per-patch normalised pixels, overriding the file (shapes cannot tell: "
+                             + "the authors' *_full.pth are norm-pix, mae_visualize_*.pth are not)."))
+    var normPix: Bool?
+
     func validate() throws {
         if let heads, heads < 1 { throw ValidationError("--heads must be at least 1") }
         if let decoderHeads, decoderHeads < 1 { throw ValidationError("--decoder-heads must be at least 1") }
     }
 
     func load(_ path: String) throws(CheckpointError) -> MAEModel {
-        try Checkpoint.load(path: path, heads: heads, decoderHeads: decoderHeads)
+        try Checkpoint.load(path: path, heads: heads, decoderHeads: decoderHeads, normPixLoss: normPix)
     }
 }

@@ -1,0 +1,279 @@
+import ArgumentParser
+import Foundation
+import Imaging
+import MAE
+
+/// `maex reconstruct`: the authors' demo figure for one image, headless.
+struct ReconstructCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconstruct",
+        abstract: "Mask an image's patches and write the MAE's reconstruction as a four-panel figure.",
+        discussion: """
+            The image is resized (bicubic, shorter side to the model's side, then centre-cropped), \
+            normalised, masked and reconstructed. The PNG shows, left to right: original | masked \
+            (hidden patches grey) | reconstruction | reconstruction + visible, each enlarged by an \
+            integer factor with thin patch grid lines. stdout gets the mask's actual ratio, the MSE \
+            over the masked patches and the PSNR of "reconstruction + visible" against the original \
+            over the whole image, both in pixel values 0...1.
+
+            Without --model, maex uses Assets/models/maex-tiny.safetensors (found through \
+            $MAEX_ASSETS, <prefix>/share/maex or the source tree), else an untrained model, with a \
+            warning. For a norm-pix model the prediction is de-normalised with each hidden patch's \
+            own mean and variance, which leaks information from the hidden patches: maex says so.
+
+            Mask file (--mask-file): one line of L characters (patches in row-major order) or g \
+            lines of g characters (the patch grid), L = g² patches of the model; '1' or '#' hides \
+            a patch, '0' or '.' shows it; spaces and blank lines are ignored. Example for a 4×4 grid:
+              #.#.
+              ....
+              #.#.
+              ....
+            """)
+
+    @Argument(help: ArgumentHelp("The image (PNG or JPEG); a bare name such as astronaut.png also finds the bundled samples.",
+                                 valueName: "image"))
+    var image: String
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the figure (PNG).", valueName: "fig.png"))
+    var output: String
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(name: .long, help: ArgumentHelp("Fraction of patches to hide (default 0.75; grid hides 3 of 4 whatever the ratio).",
+                                            valueName: "r"))
+    var ratio: Double?
+
+    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches: random (the authors'), block or grid (default random).",
+                                            valueName: "strategy"))
+    var strategy: MaskStrategy?
+
+    @Option(name: .long, help: ArgumentHelp("Seed of the mask (same seed, same mask on every machine).", valueName: "n"))
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("mask-file"), help: ArgumentHelp("Hide exactly the patches this file marks (format described above).",
+                                                               valueName: "file"))
+    var maskFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Enlarge each panel by this integer factor (default: at least 224 px a panel).",
+                                            valueName: "k"))
+    var scale: Int?
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+
+    @Flag(name: .long, help: "Also print the model, the mask and the reconstruction time.")
+    var verbose = false
+
+    func validate() throws {
+        if let ratio, !(0...1).contains(ratio) { throw ValidationError("--ratio must be between 0 and 1, got \(ratio)") }
+        if maskFile != nil && (ratio != nil || strategy != nil) {
+            throw ValidationError("--mask-file chooses the patches itself: leave out --ratio and --strategy")
+        }
+        if let scale, !(1...64).contains(scale) { throw ValidationError("--scale must be between 1 and 64") }
+    }
+
+    func run() throws {
+        try CommandSupport.run {
+            let (model, modelName) = try loadModel()
+            let c = model.config
+            let imagePath = Self.resolveImage(image)
+            let source = try decodeImage(atPath: imagePath)
+            guard source.width > 0, source.height > 0 else { throw CommandSupport.fail("\(imagePath): the image is empty") }
+            let original = resizeAndCenterCrop(source, side: c.imgSize)
+            let input = normalizedCHW(original)
+
+            let mask: PatchMask
+            if let maskFile {
+                mask = try MaskFile.read(path: maskFile, gridSize: c.gridSize)
+            } else {
+                mask = makeMask(strategy ?? .random, ratio: ratio ?? 0.75, gridSize: c.gridSize, seed: seed)
+            }
+            let result = model.reconstruct(image: input, mask: mask)
+
+            let S = c.imgSize
+            let masked = Self.hidingMasked(input, mask: mask, config: c)
+            func picture(_ chw: [Float]) -> RGBImage {
+                chw.withUnsafeBufferPointer { imageFromNormalizedCHW($0, width: S, height: S) }
+            }
+            let reconstruction = picture(result.prediction), pasted = picture(result.pasted)
+            let factor = scale ?? max(1, (224 + S - 1) / S)
+            let figure = fourPanelFigure(panels: [("original", original), ("masked", picture(masked)),
+                                                  ("reconstruction", reconstruction), ("reconstruction + visible", pasted)],
+                                         patchSize: c.patchSize, scale: factor)
+            try encodePNG(figure, toPath: output)
+
+            let scores = ReconstructionScores(original: original, reconstruction: reconstruction, pasted: pasted,
+                                              mask: mask, patchSize: c.patchSize)
+            let report = Report(image: imagePath, output: output, model: modelName, config: c,
+                                strategy: maskFile == nil ? (strategy ?? .random).rawValue : "file",
+                                requestedRatio: maskFile == nil ? (ratio ?? 0.75) : mask.ratio, seed: seed,
+                                result: result, scores: scores, figure: figure)
+            print(json ? report.json() : report.text(verbose: verbose))
+        }
+    }
+
+    private func loadModel() throws -> (MAEModel, String) {
+        if let path = modelOptions.model { return (try modelOptions.load(path), path) }
+        if let path = AssetLocator.defaultModelPath() { return (try modelOptions.load(path), path) }
+        CommandSupport.printWarning("no model given and none installed (\(AssetLocator.defaultModel) under $MAEX_ASSETS, "
+                                    + "<prefix>/share/maex or the source tree): using an untrained tiny model, "
+                                    + "so the reconstruction is noise; pass --model FILE")
+        return (try MAEModel(config: .tiny, seed: 0), "untrained tiny (seed 0)")
+    }
+
+    /// A path as given, or the bundled sample of that name when the path does not exist.
+    static func resolveImage(_ name: String) -> String {
+        if FileManager.default.fileExists(atPath: name) || name.contains("/") { return name }
+        return AssetLocator.image(named: name) ?? name
+    }
+
+    /// The authors' "masked" panel: hidden patches set to 0 in normalised space (the mean colour).
+    static func hidingMasked(_ chw: [Float], mask: PatchMask, config c: MAEConfig) -> [Float] {
+        var out = chw
+        let S = c.imgSize, p = c.patchSize, g = c.gridSize
+        for k in 0..<mask.count where mask.masked[k] {
+            let row = k / g, col = k % g
+            for ch in 0..<c.inChans {
+                for i in 0..<p {
+                    let base = (ch * S + row * p + i) * S + col * p
+                    for j in base..<(base + p) { out[j] = 0 }
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension MaskStrategy: ExpressibleByArgument {}
+
+/// Scores in displayed pixel values 0...1: the MSE of the reconstruction over the hidden patches,
+/// and the PSNR of "reconstruction + visible" against the original over the whole image.
+struct ReconstructionScores {
+    var maskedMSE: Double
+    var wholeMSE: Double
+    /// 10·log10(1 / wholeMSE): infinite when the images are equal.
+    var psnr: Double { wholeMSE > 0 ? 10 * log10(1 / wholeMSE) : .infinity }
+
+    init(original: RGBImage, reconstruction: RGBImage, pasted: RGBImage, mask: PatchMask, patchSize p: Int) {
+        let g = original.width / max(p, 1)
+        var maskedSum = 0.0, maskedCount = 0, wholeSum = 0.0
+        for y in 0..<original.height {
+            for x in 0..<original.width {
+                let k = (y / p) * g + x / p
+                let hidden = k < mask.count && mask.masked[k]
+                for c in 0..<3 {
+                    let o = Double(original[x, y, c])
+                    let d = Double(pasted[x, y, c]) - o
+                    wholeSum += d * d
+                    if hidden {
+                        let r = Double(reconstruction[x, y, c]) - o
+                        maskedSum += r * r
+                        maskedCount += 1
+                    }
+                }
+            }
+        }
+        maskedMSE = maskedCount == 0 ? .nan : maskedSum / Double(maskedCount)
+        wholeMSE = wholeSum / Double(max(original.width * original.height * 3, 1))
+    }
+}
+
+/// What `maex reconstruct` prints, as text or one JSON object.
+struct Report {
+    var image: String
+    var output: String
+    var model: String
+    var config: MAEConfig
+    var strategy: String
+    var requestedRatio: Double
+    var seed: UInt64
+    var result: Reconstruction
+    var scores: ReconstructionScores
+    var figure: RGBImage
+
+    static let leakNote = "norm-pix model: the prediction was de-normalised with each hidden patch's own mean and "
+        + "variance, which leaks information from the hidden patches into the figure and the scores"
+
+    func text(verbose: Bool) -> String {
+        let f = CommandSupport.format
+        var lines: [String] = []
+        if verbose {
+            lines.append("model: \(model) (\(config.imgSize) px, \(config.patchSize) px patches, \(config.numPatches) patches, "
+                         + "embed \(config.embedDim) × \(config.depth), decoder \(config.decoderEmbedDim) × \(config.decoderDepth))")
+        }
+        lines.append("mask: \(strategy), \(result.mask.maskedCount) of \(result.mask.count) patches hidden "
+                     + "(ratio \(String(format: "%.3f", result.mask.ratio))"
+                     + (strategy == "file" ? ")" : ", asked \(String(format: "%.3f", requestedRatio)), seed \(seed))"))
+        lines.append("masked-patch MSE \(f(scores.maskedMSE, 5)) (pixels 0…1), PSNR \(f(scores.psnr, 2)) dB "
+                     + "(reconstruction + visible against the original)")
+        if result.leaksMaskedStatistics { lines.append("note: " + Self.leakNote) }
+        if verbose { lines.append("reconstruction took \(String(format: "%.2f", result.seconds * 1000)) ms") }
+        lines.append("wrote \(output) (\(figure.width)×\(figure.height))")
+        return lines.joined(separator: "\n")
+    }
+
+    func json() -> String {
+        var object: [String: Any] = [
+            "image": image, "output": output, "model": model,
+            "image_size": config.imgSize, "patch_size": config.patchSize, "patches": result.mask.count,
+            "strategy": strategy, "requested_ratio": requestedRatio, "mask_ratio": result.mask.ratio,
+            "masked_patches": result.mask.maskedCount,
+            "masked_mse": CommandSupport.jsonNumber(scores.maskedMSE), "psnr_db": CommandSupport.jsonNumber(scores.psnr),
+            "loss": CommandSupport.jsonNumber(Double(result.loss)),
+            "norm_pix": config.normPixLoss, "leaks_masked_statistics": result.leaksMaskedStatistics,
+            "reconstruction_ms": result.seconds * 1000, "figure_width": figure.width, "figure_height": figure.height,
+        ]
+        if strategy != "file" { object["seed"] = seed }
+        if result.leaksMaskedStatistics { object["note"] = Self.leakNote }
+        return CommandSupport.jsonLine(object)
+    }
+}
+
+/// The mask file format: one line of L characters in row-major patch order, or g lines of g
+/// characters; '1' or '#' hides a patch, '0' or '.' shows it; spaces, tabs and blank lines are
+/// ignored.
+enum MaskFile {
+    struct FormatError: Error, CustomStringConvertible {
+        var path: String
+        var reason: String
+        var description: String { "\(path): \(reason)" }
+    }
+
+    static func read(path: String, gridSize g: Int) throws -> PatchMask {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw FormatError(path: path, reason: "cannot read the mask file (\((error as NSError).localizedDescription))")
+        }
+        guard data.count <= 1 << 20 else { throw FormatError(path: path, reason: "is too large for a mask file") }
+        return try parse(String(decoding: data, as: UTF8.self), gridSize: g, path: path)
+    }
+
+    static func parse(_ text: String, gridSize g: Int, path: String) throws(FormatError) -> PatchMask {
+        var rows: [(line: Int, flags: [Bool])] = []
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var flags: [Bool] = []
+            for (column, ch) in rawLine.enumerated() {
+                switch ch {
+                case "1", "#": flags.append(true)
+                case "0", ".": flags.append(false)
+                case " ", "\t", "\r": continue
+                default:
+                    throw FormatError(path: path, reason: "line \(number + 1), column \(column + 1): '\(ch)' is not a patch "
+                                      + "('1' or '#' hidden, '0' or '.' visible)")
+                }
+            }
+            if !flags.isEmpty { rows.append((number + 1, flags)) }
+        }
+        let L = g * g
+        if rows.count == 1 && rows[0].flags.count == L { return PatchMask(masked: rows[0].flags) }
+        if rows.count == g, let bad = rows.first(where: { $0.flags.count != g }) {
+            throw FormatError(path: path, reason: "line \(bad.line) has \(bad.flags.count) patches, the model's grid is \(g) × \(g)")
+        }
+        if rows.count == g { return PatchMask(masked: rows.flatMap(\.flags)) }
+        let found = rows.count == 1 ? "one line of \(rows[0].flags.count)" : "\(rows.count) lines"
+        throw FormatError(path: path, reason: "expected one line of \(L) patches or \(g) lines of \(g) (the model's \(g) × \(g) "
+                          + "grid), found \(found)")
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// Paths in the source tree, found from this file's own location.
+enum SourceTree {
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static func fixture(_ name: String) -> String { root.appendingPathComponent("Tests/MAETests/Fixtures/" + name).path }
+    static func asset(_ relative: String) -> String { root.appendingPathComponent("Assets/" + relative).path }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("maex-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The names, dtypes and shapes in a safetensors header, parsed with Foundation.
+    static func header(_ path: String) throws -> [String: Any] {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let n = bytes[0..<8].enumerated().reduce(0) { $0 | (Int($1.element) << (8 * $1.offset)) }
+        return try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + n)])) as? [String: Any] ?? [:]
+    }
+}
+
+@Suite struct VerifyCommandTests {
+    @Test func fixtureCasePassesAndWritesEveryOutput() throws {
+        let dir = try SourceTree.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out.safetensors").path
+        let result = try MaexProcess.run(["verify", "--model", SourceTree.fixture("tiny-a.model.safetensors"),
+                                          "--case", SourceTree.fixture("tiny-a.case.safetensors"), "--out", out])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        for name in ["latent", "pred", "mask", "ids_restore", "loss"] {
+            let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+            #expect(line?.hasSuffix("ok") == true, "\(name): \(line ?? "missing")")
+        }
+        #expect(result.stdout.contains("adamw_step1.blocks.0.attn.qkv.weight"))
+        #expect(result.stdout.contains("within tolerance"))
+
+        let header = try SourceTree.header(out)
+        func entry(_ name: String) -> [String: Any]? { header[name] as? [String: Any] }
+        // tiny-a: N 2, L 16, keep 4, D 64, P 192.
+        #expect(entry("latent")?["shape"] as? [Int] == [2, 5, 64])
+        #expect(entry("pred")?["shape"] as? [Int] == [2, 16, 192])
+        #expect(entry("mask")?["shape"] as? [Int] == [2, 16])
+        #expect(entry("ids_restore")?["dtype"] as? String == "I64")
+        #expect(entry("loss")?["shape"] as? [Int] == [1])
+        #expect(entry("adamw_step1.cls_token")?["shape"] as? [Int] == [1, 1, 64])
+        #expect(entry("adamw_step1.pos_embed") == nil)
+    }
+
+    @Test func normPixCasePasses() throws {
+        let dir = try SourceTree.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try MaexProcess.run(["verify", "--model", SourceTree.fixture("tiny-b.model.safetensors"),
+                                          "--case", SourceTree.fixture("tiny-b.case.safetensors"),
+                                          "--out", dir.appendingPathComponent("b.safetensors").path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    }
+
+    /// A different mask ratio keeps a different number of patches: the outputs must not match.
+    @Test func wrongRatioFailsWithExitOne() throws {
+        let dir = try SourceTree.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try MaexProcess.run(["verify", "--model", SourceTree.fixture("tiny-a.model.safetensors"),
+                                          "--case", SourceTree.fixture("tiny-a.case.safetensors"), "--mask-ratio", "0.5",
+                                          "--out", dir.appendingPathComponent("o.safetensors").path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("latent"))
+        #expect(result.stdout.contains("FAIL"))
+    }
+
+    @Test func caseOfAnotherModelIsAOneLineError() throws {
+        let dir = try SourceTree.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let casePath = SourceTree.fixture("tiny-b.case.safetensors")
+        let result = try MaexProcess.run(["verify", "--model", SourceTree.fixture("tiny-a.model.safetensors"),
+                                          "--case", casePath, "--out", dir.appendingPathComponent("o.safetensors").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("maex: \(casePath): tensor 'input.imgs' has shape [3, 3, 48, 48]"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func missingModelFileIsAOneLineError() throws {
+        let result = try MaexProcess.run(["verify", "--model", "/nonexistent/m.safetensors",
+                                          "--case", SourceTree.fixture("tiny-a.case.safetensors"), "--out", "/tmp/x"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "maex: /nonexistent/m.safetensors: cannot open: No such file or directory\n")
+    }
+
+    @Test func modelIsRequired() throws {
+        let result = try MaexProcess.run(["verify", "--case", "c", "--out", "o"])
+        #expect(result.status == 64)
+    }
+}
