@@ -12,6 +12,6 @@ struct Maex: ParsableCommand {
             Masked Autoencoder (He et al. 2021) redraws from the visible rest.
             """,
         version: version,
-        subcommands: [TrainCommand.self]
+        subcommands: [VerifyCommand.self, ReconstructCommand.self, TrainCommand.self]
     )
 }
