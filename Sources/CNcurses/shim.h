@@ -47,4 +47,49 @@ static inline int maex_locale_is_utf8(void) {
     const char *cs = nl_langinfo(CODESET);
     return cs && (cs[0] == 'U' || cs[0] == 'u') && (cs[1] == 'T' || cs[1] == 't') && (cs[2] == 'F' || cs[2] == 'f');
 }
+// --- explorer additions (appended; existing wrappers above are unchanged) ---
+
+/// Reads terminfo for `term` without opening a screen: its RGB flag (1 when set) and its
+/// colors number (-1 when absent). Returns 0 on success, -1 when the entry is unknown.
+static inline int maex_probe_terminfo(const char *term, int *rgb, int *colors) {
+    int err = 0;
+    if (setupterm((char *)term, 1, &err) != OK) return -1;
+    *rgb = tigetflag((char *)"RGB") > 0;
+    *colors = tigetnum((char *)"colors");
+    TERMINAL *t = cur_term;
+    set_curterm(NULL);
+    del_curterm(t);
+    return 0;
+}
+
+/// Opens a screen on file descriptors (stdout, stdin) for terminfo entry `term` (NULL: $TERM).
+static inline SCREEN *maex_newterm(const char *term, int outfd, int infd) {
+    FILE *out = fdopen(outfd, "w");
+    FILE *in = fdopen(infd, "r");
+    if (!out || !in) return NULL;
+    return newterm(term, out, in);
+}
+
+/// One wide character or key code: returns OK (a character), KEY_CODE_YES (a key code) or ERR.
+static inline int maex_get_wch(WINDOW *w, unsigned int *out) {
+    wint_t c = 0;
+    int r = wget_wch(w, &c);
+    *out = (unsigned int)c;
+    return r;
+}
+
+/// Puts one glyph with attributes and an extended pair number at (y, x).
+static inline int maex_put_cell(WINDOW *w, int y, int x, wchar_t ch, attr_t attrs, int pair) {
+    cchar_t cell;
+    wchar_t text[2] = {ch, 0};
+    if (setcchar(&cell, text, attrs, (short)(pair < 32767 ? pair : 0), &pair) != OK) return ERR;
+    return mvwadd_wch(w, y, x, &cell);
+}
+
+static inline int maex_key_code_yes(void) { return KEY_CODE_YES; }
+static inline attr_t maex_a_underline(void) { return A_UNDERLINE; }
+
+/// Columns a character takes in the current locale (-1: unknown to the C library).
+static inline int maex_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
+
 #endif

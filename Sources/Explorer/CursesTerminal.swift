@@ -1,0 +1,220 @@
+import CNcurses
+import Foundation
+
+/// The only code that calls curses, from one thread (the UI thread). It shows cell grids,
+/// writing only the cells that changed since the previous grid, and turns what the terminal
+/// sends into explorer events.
+public final class CursesTerminal {
+    public private(set) var colors: ColorMode
+    /// Whether the locale is UTF-8 (else the renderer must draw coloured spaces).
+    public let utf8: Bool
+    /// Things worth telling the user once (a fallback taken at start).
+    public private(set) var notes: [String] = []
+
+    private var screen: OpaquePointer?
+    private var previous = CellGrid(width: 0, height: 0)
+    /// The pair number each cell of `previous` holds (0: default colours).
+    private var cellPairs: [Int] = []
+    private var pairs: ColorPairTable
+    private var closed = false
+    private var mouse = SGRMouseAccumulator()
+    /// The SGR mouse report key, KEY_MAX + 1, defined at start.
+    private let mouseKey: Int32
+    public static let mouseOn = "\u{1B}[?1002h\u{1B}[?1006h"
+    public static let mouseOff = "\u{1B}[?1006l\u{1B}[?1002l"
+    static let syncBegin = "\u{1B}[?2026h"
+    static let syncEnd = "\u{1B}[?2026l"
+
+    /// Opens the terminal on stdin/stdout. `colorOverride` is `--color`; NO_COLOR, COLORTERM
+    /// and terminfo decide otherwise (ColorDetection).
+    public init(colorOverride: ColorMode?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ExplorerError) {
+        setlocale(LC_ALL, "")
+        utf8 = maex_locale_is_utf8() != 0
+        // Exported LINES/COLUMNS would pin the size and stop resizing.
+        unsetenv("LINES")
+        unsetenv("COLUMNS")
+        let term = environment["TERM"] ?? ""
+        var rgb: Int32 = 0, count: Int32 = -1
+        if maex_probe_terminfo(term, &rgb, &count) != 0 {
+            throw ExplorerError("unknown terminal type TERM=\(term) (no terminfo entry)")
+        }
+        let facts = ColorDetection.Facts(term: term, colorTerm: environment["COLORTERM"],
+                                         noColor: !(environment["NO_COLOR"] ?? "").isEmpty,
+                                         inTmux: environment["TMUX"] != nil, rgbFlag: rgb != 0, colors: Int(count))
+        let decision = ColorDetection.decide(facts, override: colorOverride)
+        colors = decision.mode
+        if let direct = decision.directTerm {
+            screen = maex_newterm(direct, STDOUT_FILENO, STDIN_FILENO)
+            if screen == nil {
+                colors = decision.fallback
+                notes.append("no \(direct) terminfo entry (package ncurses-term): using \(colors.label)")
+            }
+        }
+        if screen == nil { screen = maex_newterm(nil, STDOUT_FILENO, STDIN_FILENO) }
+        guard let screen else { throw ExplorerError("cannot open the terminal (TERM=\(term))") }
+        set_term(screen)
+        cbreak()
+        noecho()
+        nonl()
+        let w = maex_stdscr()
+        keypad(w, true)
+        nodelay(w, true)
+        intrflush(w, false)
+        _ = curs_set(0)
+        set_escdelay(25)
+        mouseKey = maex_key_max() + 1
+        define_key("\u{1B}[<", mouseKey)
+        if colors != .mono {
+            if has_colors() {
+                start_color()
+                use_default_colors()
+            } else {
+                colors = .mono
+            }
+        }
+        pairs = ColorPairTable(capacity: colors == .mono ? 1 : Int(min(maex_color_pairs(), 65536)))
+        Self.writeRaw(Self.mouseOn)
+    }
+
+    deinit { close() }
+
+    /// The terminal's size now.
+    public var size: (width: Int, height: Int) {
+        var y: Int32 = 0, x: Int32 = 0
+        maex_getmaxyx(maex_stdscr(), &y, &x)
+        return (Int(x), Int(y))
+    }
+
+    /// Shows `grid`: cells equal to the previous grid's are not touched; ncurses sends only the
+    /// difference, inside a synchronized-output block so the terminal paints it at once.
+    public func present(_ grid: CellGrid) {
+        guard !closed else { return }
+        let w = maex_stdscr()
+        if grid.width != previous.width || grid.height != previous.height {
+            // After a resize everything is new: start from a blank screen (erase, not clear:
+            // ncurses still diffs against what the terminal shows).
+            werase(w)
+            pairs.releaseAll()
+            previous = CellGrid(width: grid.width, height: grid.height)
+            cellPairs = Array(repeating: 0, count: grid.cells.count)
+        }
+        for i in grid.cells.indices where grid.cells[i] != previous.cells[i] {
+            let cell = grid.cells[i]
+            if cellPairs[i] != 0 { pairs.release(cellPairs[i]) }
+            cellPairs[i] = pair(for: cell)
+            let y = Int32(i / grid.width), x = Int32(i % grid.width)
+            _ = maex_put_cell(w, y, x, wchar_t(bitPattern: cell.glyph.value), attributes(cell.attrs), Int32(cellPairs[i]))
+        }
+        previous = grid
+        Self.writeRaw(Self.syncBegin)
+        wnoutrefresh(w)
+        doupdate()
+        Self.writeRaw(Self.syncEnd)
+    }
+
+    /// Resends every cell (Ctrl-L): the only place clear() is used.
+    public func redrawAll() {
+        guard !closed else { return }
+        clearok(maex_stdscr(), true)
+    }
+
+    private func pair(for cell: Cell) -> Int {
+        guard colors != .mono else { return 0 }
+        let c = ColorPairTable.Colors(fg: cell.fg.cursesNumber, bg: cell.bg.cursesNumber)
+        if c.fg == -1 && c.bg == -1 { return 0 }
+        guard let got = pairs.acquire(c) else { return 0 }  // more colours on screen than pairs
+        if got.define { init_extended_pair(Int32(got.pair), c.fg, c.bg) }
+        return got.pair
+    }
+
+    private func attributes(_ a: CellAttributes) -> attr_t {
+        var out = maex_a_normal()
+        if a.contains(.bold) { out |= maex_a_bold() }
+        if a.contains(.dim) { out |= maex_a_dim() }
+        if a.contains(.reverse) { out |= maex_a_reverse() }
+        if a.contains(.underline) { out |= maex_a_underline() }
+        return out
+    }
+
+    /// Every event waiting in the input (never blocks).
+    public func readEvents() -> [ExplorerEvent] {
+        guard !closed else { return [] }
+        var events: [ExplorerEvent] = []
+        let w = maex_stdscr()
+        var c: UInt32 = 0
+        while true {
+            let r = maex_get_wch(w, &c)
+            if r == ERR { break }
+            if r == maex_key_code_yes() {
+                let code = Int32(bitPattern: c)
+                switch code {
+                case mouseKey, KEY_MOUSE:
+                    if let report = readMouseReport() { events.append(.mouse(report)) }
+                case maex_key_resize():
+                    let s = size
+                    events.append(.resize(width: s.width, height: s.height))
+                case KEY_UP: events.append(.key(.up))
+                case KEY_DOWN: events.append(.key(.down))
+                case KEY_LEFT: events.append(.key(.left))
+                case KEY_RIGHT: events.append(.key(.right))
+                case KEY_BTAB: events.append(.key(.backTab))
+                case KEY_ENTER: events.append(.key(.enter))
+                case KEY_BACKSPACE: events.append(.key(.backspace))
+                default: events.append(.key(.unknown))
+                }
+                continue
+            }
+            switch c {
+            case 9: events.append(.key(.tab))
+            case 10, 13: events.append(.key(.enter))
+            case 12: events.append(.key(.redraw))
+            case 27: events.append(.key(.escape))
+            case 8, 127: events.append(.key(.backspace))
+            default:
+                if let scalar = Unicode.Scalar(c), c >= 32 { events.append(.key(.character(Character(scalar)))) }
+            }
+        }
+        return events
+    }
+
+    /// The rest of an SGR report after `ESC [ <`: the terminal sends it in one write, so it is
+    /// normally waiting already; allow 50 ms for a slow link.
+    private func readMouseReport() -> MouseReport? {
+        let w = maex_stdscr()
+        wtimeout(w, 50)
+        defer { nodelay(w, true) }
+        var c: UInt32 = 0
+        for _ in 0..<32 {
+            guard maex_get_wch(w, &c) == OK, let scalar = Unicode.Scalar(c) else { return nil }
+            switch mouse.feed(Character(scalar)) {
+            case .more: continue
+            case .report(let r): return r
+            case .invalid: return nil
+            }
+        }
+        return nil
+    }
+
+    /// Leaves the terminal as it was: mouse tracking off, cursor on, curses ended.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        Self.writeRaw(Self.mouseOff + Self.syncEnd)
+        _ = curs_set(1)
+        endwin()
+        if let screen { delscreen(screen) }
+        screen = nil
+    }
+
+    /// Writes straight to the terminal, outside curses' buffer (which doupdate has flushed).
+    static func writeRaw(_ s: String) {
+        var bytes = Array(s.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress! + off, $0.count - off) }
+            if n <= 0 { if errno == EINTR { continue } else { return } }
+            off += n
+        }
+    }
+}

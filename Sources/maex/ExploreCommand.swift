@@ -1,0 +1,104 @@
+import ArgumentParser
+import Explorer
+import Foundation
+import MAE
+
+/// `maex explore` (and `maex` alone): the interactive explorer in the terminal.
+struct ExploreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explore",
+        abstract: "Show images, their masked versions and the MAE's reconstructions in the terminal (the default).",
+        discussion: """
+            Four panels side by side: original | masked | reconstruction | reconstruction + visible, \
+            drawn with block characters at a whole number of cells per patch. Paint patches with the \
+            mouse (press and drag; the patch under the press decides hide or show) or the keyboard; \
+            every change is reconstructed at once on a background thread. Press ? for every key.
+
+            PATHs are image files (PNG, JPEG) and folders (their images, sorted). Without PATHs the \
+            bundled sample images are shown. Without --model the bundled model \
+            (Assets/models/maex-tiny.safetensors, found through $MAEX_ASSETS, <prefix>/share/maex or \
+            the source tree) is used, else an untrained tiny model, which the header says.
+
+            Colours are detected from terminfo's RGB flag, $COLORTERM (truecolor, 24bit) and the \
+            terminal's colour count; NO_COLOR turns them off; --color overrides both. Needs a \
+            terminal on stdin and stdout: for a figure without one use `maex reconstruct`.
+            """)
+
+    @Argument(help: ArgumentHelp("Image files or folders (default: the bundled sample images).", valueName: "path"))
+    var paths: [String] = []
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(name: .long, help: ArgumentHelp("Fraction of patches to hide at start (default 0.75).", valueName: "r"))
+    var ratio: Double = 0.75
+
+    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches: random, block or grid (default random).",
+                                            valueName: "strategy"))
+    var strategy: MaskStrategy = .random
+
+    @Option(name: .long, help: ArgumentHelp("Seed of the first mask (r moves to the next).", valueName: "n"))
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: ArgumentHelp("Cell glyphs: half (half blocks, the default) or sextant (2×3 per cell, Unicode 13 fonts).",
+                                            valueName: "glyphs"))
+    var glyphs: String?
+
+    @Option(name: .long, help: ArgumentHelp("Colours: truecolor, 256, 16 or mono (default: detected).", valueName: "mode"))
+    var color: String?
+
+    func validate() throws {
+        if !(0...1).contains(ratio) { throw ValidationError("--ratio must be between 0 and 1, got \(ratio)") }
+        if let glyphs, GlyphMode(argument: glyphs) == nil || GlyphMode(argument: glyphs) == .ascii {
+            throw ValidationError("--glyphs must be half or sextant, got '\(glyphs)'")
+        }
+        if let color, ColorMode(argument: color) == nil {
+            throw ValidationError("--color must be truecolor, 256, 16 or mono, got '\(color)'")
+        }
+        for path in paths where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("\(path): no such file or folder")
+        }
+    }
+
+    func run() throws {
+        try CommandSupport.run {
+            let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+            guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1, !term.isEmpty, term != "dumb" else {
+                let why = term.isEmpty || term == "dumb" ? "TERM is \(term.isEmpty ? "not set" : "dumb")"
+                    : "stdin and stdout must be a terminal"
+                throw CommandSupport.fail("explore is interactive and needs a terminal (\(why)); "
+                                          + "for a figure file use `maex reconstruct IMAGE -o figure.png`")
+            }
+            let images = try ImageList.expand(paths.isEmpty ? [try Self.sampleFolder()] : paths)
+            let (model, name, note) = try loadModel()
+            let setup = ExplorerSetup(
+                model: ModelEngine.summary(of: model, name: name, note: note), images: images, ratio: ratio,
+                pattern: MaskPattern(rawValue: strategy.rawValue) ?? .random, seed: seed,
+                glyphs: glyphs.flatMap(GlyphMode.init(argument:)), colors: color.flatMap(ColorMode.init(argument:)),
+                engine: ModelEngine(model: model), makeMask: ModelEngine.makeMask)
+            try ExplorerApp.run(setup)
+        }
+    }
+
+    /// The bundled images folder.
+    static func sampleFolder() throws -> String {
+        for base in AssetLocator.candidates() {
+            let folder = (base as NSString).appendingPathComponent("images")
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue {
+                return folder
+            }
+        }
+        throw CommandSupport.fail("no images given and the bundled ones were not found (set MAEX_ASSETS "
+                                  + "to the Assets folder, or pass image files or folders)")
+    }
+
+    /// The model, its name for the status bar, and a note when it is untrained.
+    private func loadModel() throws -> (MAEModel, String, String?) {
+        if let path = modelOptions.model ?? AssetLocator.defaultModelPath() {
+            let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            return (try modelOptions.load(path), name, nil)
+        }
+        return (try MAEModel(config: .tiny, seed: 0), "untrained-tiny",
+                "untrained model: reconstructions are noise (no \(AssetLocator.defaultModel); use --model) ")
+    }
+}
