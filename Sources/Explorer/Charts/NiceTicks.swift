@@ -15,12 +15,12 @@ public enum NiceTicks {
         return stride(from: first, through: last, by: 1).map { clean($0 * step, step: step) }
     }
 
-    /// The 1-2-5 step nearest above `raw`.
+    /// The 1-2-5 step nearest to `raw` (rounded on a log scale).
     public static func niceStep(_ raw: Double) -> Double {
         guard raw > 0, raw.isFinite else { return 1 }
         let magnitude = Foundation.pow(10, (log10(raw)).rounded(.down))
         let fraction = raw / magnitude
-        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
+        let nice: Double = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10
         return nice * magnitude
     }
 
@@ -43,6 +43,7 @@ public enum NiceTicks {
             return s.replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e")
                 .replacingOccurrences(of: "e+", with: "e")
         }
+        if a >= 100 { return String(format: "%.0f", v) }
         var s = String(format: "%.3g", v)
         if s.contains(".") && !s.contains("e") {
             while s.hasSuffix("0") { s.removeLast() }
