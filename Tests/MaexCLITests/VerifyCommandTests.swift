@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import maex
 
 /// Paths in the source tree, found from this file's own location.
 enum SourceTree {
@@ -91,5 +92,28 @@ enum SourceTree {
     @Test func modelIsRequired() throws {
         let result = try MaexProcess.run(["verify", "--case", "c", "--out", "o"])
         #expect(result.status == 64)
+    }
+}
+
+
+@Suite struct VerifyComparisonTests {
+    @Test func relativeErrorIsScaledByTheLargestExpectedMagnitude() {
+        #expect(CaseVerifier.relativeError([1, 2, 4.5], [1, 2, 4]) == 0.125)
+        #expect(CaseVerifier.relativeError([0, 0], [0, 0]) == 0)
+        #expect(CaseVerifier.relativeError([.nan, 1], [.nan, 1]) == 0)
+        #expect(CaseVerifier.relativeError([.nan, 1], [0, 1]).isNaN)
+        #expect(CaseVerifier.relativeError([1, 1], [.nan, 1]).isNaN)
+    }
+
+    @Test func adamwChangeForgivesOneUlpOfTheStoredWeight() {
+        let start: [Float] = [1, -2]
+        // A pure weight-decay step of 5e-5 · p, off by one float32 ulp of the weight: agreement.
+        let want: [Float] = [1 - 5e-5, -2 + 1e-4]
+        let got: [Float] = [want[0].nextUp, want[1]]
+        #expect(CaseVerifier.relativeError(got, want, start: start) == 0)
+        // Ten ulps off is an optimizer error (here ≈ 1e-2 of the change).
+        var far = want[0]
+        for _ in 0..<10 { far = far.nextUp }
+        #expect(CaseVerifier.relativeError([far, want[1]], want, start: start) > 1e-3)
     }
 }
