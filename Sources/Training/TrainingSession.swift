@@ -29,7 +29,8 @@ public struct TrainingSession: @unchecked Sendable {
         }
         let dataset: ImageDataset
         do {
-            dataset = try ImageDataset.open(folder: data, cacheBudget: options.cacheBytes)
+            dataset = try ImageDataset.open(folder: data, cacheBudget: options.cacheBytes,
+                                            maxShorterSide: shrinkSide(modelConfig))
         } catch {
             throw .data(error)
         }
@@ -41,6 +42,9 @@ public struct TrainingSession: @unchecked Sendable {
                                dataset: dataset, state: TrainingState(seed: options.seed), run: run, resumed: false)
     }
 
+    /// Decoded images are kept no larger than this on their shorter side (see `ImageDataset`).
+    static func shrinkSide(_ model: MAEConfig) -> Int { 4 * model.imgSize }
+
     /// Continues the run in `run`. `adjust` may change what a resume may change (length, saving
     /// and logging intervals, threads, the data folder's path); the plan is recomputed from it.
     public static func resume(run: RunDirectory,
@@ -51,7 +55,8 @@ public struct TrainingSession: @unchecked Sendable {
         if let problem = config.training.problem() { throw .badConfig(path: "arguments", reason: problem) }
         let dataset: ImageDataset
         do {
-            dataset = try ImageDataset.open(folder: config.data, cacheBudget: config.training.cacheBytes)
+            dataset = try ImageDataset.open(folder: config.data, cacheBudget: config.training.cacheBytes,
+                                            maxShorterSide: shrinkSide(config.model))
         } catch {
             throw .data(error)
         }

@@ -116,3 +116,26 @@ import Testing
         #expect(abs(DataPosition(epoch: 1, index: 1).fractionalEpoch(count: 4) - 1.25) < 1e-12)
     }
 }
+
+@Suite struct ImageShrinkTests {
+    @Test func largeImagesShrinkToTheCapKeepingTheAspect() {
+        let wide = RGBImage(width: 100, height: 50, fill: (0.2, 0.4, 0.6))
+        let small = ImageDataset.shrunk(wide, maxShorterSide: 20)
+        #expect(small.width == 40 && small.height == 20)
+        #expect(abs(small[5, 5, 1] - 0.4) < 1e-5)
+        let tall = ImageDataset.shrunk(RGBImage(width: 30, height: 91, fill: (0, 0, 0)), maxShorterSide: 10)
+        #expect(tall.width == 10 && tall.height == 30)
+        #expect(ImageDataset.shrunk(wide, maxShorterSide: 50) == wide)
+        #expect(ImageDataset.shrunk(wide, maxShorterSide: nil) == wide)
+    }
+
+    @Test func openShrinksWhatItCaches() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        try dir.copyAsset("coins.png", to: "coins.png")  // 384 × 303
+        let data = try ImageDataset.open(folder: dir.path, maxShorterSide: 64)
+        let image = try #require(data.image(at: 0).image)
+        #expect(image.height == 64 && image.width == 81)  // 384 · 64/303 = 81.1
+        #expect(data.cachedBytes == 81 * 64 * 3 * 4)
+    }
+}
