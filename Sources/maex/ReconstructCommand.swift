@@ -252,13 +252,13 @@ enum MaskFile {
 
     static func parse(_ text: String, gridSize g: Int, path: String) throws(FormatError) -> PatchMask {
         var rows: [(line: Int, flags: [Bool])] = []
-        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             var flags: [Bool] = []
             for (column, ch) in rawLine.enumerated() {
                 switch ch {
                 case "1", "#": flags.append(true)
                 case "0", ".": flags.append(false)
-                case " ", "\t", "\r": continue
+                case " ", "\t": continue
                 default:
                     throw FormatError(path: path, reason: "line \(number + 1), column \(column + 1): '\(ch)' is not a patch "
                                       + "('1' or '#' hidden, '0' or '.' visible)")

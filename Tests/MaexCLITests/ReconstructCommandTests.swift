@@ -106,6 +106,21 @@ import Testing
         #expect(object["image_size"] as? Int == 32)
     }
 
+    @Test func withoutAnyModelItWarnsAndUsesAnUntrainedOne() throws {
+        // Only meaningful while the source tree ships no default model (the build lies inside it).
+        try #require(!FileManager.default.fileExists(atPath: SourceTree.asset("models/maex-tiny.safetensors")))
+        let dir = try SourceTree.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try MaexProcess.run(["reconstruct", SourceTree.asset("images/coins.png"), "-o",
+                                          dir.appendingPathComponent("f.png").path, "--json"],
+                                         environment: ["MAEX_ASSETS": dir.path])
+        #expect(result.status == 0)
+        #expect(result.stderr.hasPrefix("maex: warning: no model given and none installed"))
+        let object = try Self.json(result.stdout)
+        #expect(object["model"] as? String == "untrained tiny (seed 0)")
+        #expect(object["image_size"] as? Int == 64)
+    }
+
     @Test func badInputsAreOneLineErrors() throws {
         let dir = try SourceTree.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

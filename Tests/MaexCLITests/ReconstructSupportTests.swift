@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import Imaging
+import MAE
+@testable import maex
+
+@Suite struct ReconstructMaskFileTests {
+    @Test func gridAndLineFormsGiveTheSameMask() throws {
+        let grid = try MaskFile.parse("#.#.\n....\n1010\n0000\n", gridSize: 4, path: "m")
+        let line = try MaskFile.parse("  1 0 1 0  0000 #.#. ....\r\n\n", gridSize: 4, path: "m")
+        #expect(grid == line)
+        #expect(grid.masked.enumerated().filter(\.element).map(\.offset) == [0, 2, 8, 10])
+        #expect(try MaskFile.parse("0000000000000000", gridSize: 4, path: "m").maskedCount == 0)
+        #expect(try MaskFile.parse("################", gridSize: 4, path: "m").visibleCount == 0)
+    }
+
+    @Test func badFilesNameTheLineAndTheReason() {
+        let cases: [(String, String)] = [
+            ("#.#.\n..x.\n....\n....", "line 2, column 3: 'x' is not a patch"),
+            ("#.#.\n...\n....\n....", "line 2 has 3 patches, the model's grid is 4 × 4"),
+            ("#.#.\n....\n....", "found 3 lines"),
+            ("", "found 0 lines"),
+            ("1111", "expected one line of 16 patches or 4 lines of 4"),
+        ]
+        for (text, reason) in cases {
+            let error = #expect(throws: MaskFile.FormatError.self) { _ = try MaskFile.parse(text, gridSize: 4, path: "m.txt") }
+            #expect(error?.description.hasPrefix("m.txt: ") == true)
+            #expect(error?.description.contains(reason) == true, "\(error?.description ?? "")")
+        }
+    }
+}
+
+@Suite struct ReconstructAssetLocatorTests {
+    @Test func searchOrderIsEnvironmentThenPrefixThenSourceTree() throws {
+        let exe = SourceTree.root.appendingPathComponent(".build/debug/maex").path
+        let candidates = AssetLocator.candidates(environment: ["MAEX_ASSETS": "/opt/assets"], executable: exe)
+        #expect(candidates == ["/opt/assets", SourceTree.root.appendingPathComponent(".build/share/maex").path,
+                               SourceTree.root.appendingPathComponent("Assets").path])
+        // Installed: /usr/local/bin/maex looks in /usr/local/share/maex; no source tree above it.
+        #expect(AssetLocator.candidates(environment: [:], executable: "/usr/local/bin/maex") == ["/usr/local/share/maex"])
+    }
+
+    @Test func findsBundledImagesInTheSourceTree() {
+        let exe = SourceTree.root.appendingPathComponent(".build/debug/maex").path
+        let found = AssetLocator.find("images/astronaut.png", environment: [:], executable: exe)
+        #expect(found == SourceTree.asset("images/astronaut.png"))
+        #expect(AssetLocator.find("images/none.png", environment: [:], executable: exe) == nil)
+    }
+}
+
+@Suite struct ReconstructScoresTests {
+    /// PSNR against a hand computation: one hidden patch of four, off by 0.1 everywhere.
+    @Test func scoresMatchAHandComputation() {
+        let original = RGBImage(width: 4, height: 4, fill: (0.5, 0.5, 0.5))
+        var changed = original
+        for y in 0..<2 { for x in 0..<2 { for c in 0..<3 { changed[x, y, c] = 0.6 } } }
+        let mask = PatchMask(masked: [true, false, false, false])
+        let s = ReconstructionScores(original: original, reconstruction: changed, pasted: changed, mask: mask, patchSize: 2)
+        #expect(abs(s.maskedMSE - 0.01) < 1e-7)
+        #expect(abs(s.wholeMSE - 0.0025) < 1e-8)
+        #expect(abs(s.psnr - 10 * log10(1 / 0.0025)) < 1e-4)
+        let none = ReconstructionScores(original: original, reconstruction: original, pasted: original,
+                                        mask: .none(patches: 4), patchSize: 2)
+        #expect(none.maskedMSE.isNaN)
+        #expect(none.psnr == .infinity)
+    }
+}
