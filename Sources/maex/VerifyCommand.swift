@@ -5,8 +5,8 @@ import Training
 
 /// `maex verify`: runs a parity case made by PyTorch (../shared/tools/mae_reference.py fixture)
 /// through maex and compares every output, relative to the largest magnitude of the expected
-/// tensor: the forward pass at 1e-4, and one AdamW step from the model's weights with the case's
-/// own gradients at 1e-3 (compared as the change from the starting weights).
+/// tensor: the forward pass at 1e-4; the gradients, and one AdamW step from the model's weights
+/// with the case's own gradients, at 1e-3 (the step compared as the change from the weights).
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -17,9 +17,10 @@ struct VerifyCommand: ParsableCommand {
             expected.mask, expected.ids_restore and expected.loss, and optionally grad.<name> and \
             adamw_step1.<name> with "adamw" metadata (lr, weight_decay, betas, eps). maex writes its \
             own outputs to --out under the same names (latent, pred, mask, ids_restore as I64, loss \
-            [1], adamw_step1.<name>), prints each one's largest error relative to the largest \
+            [1], grad.<name>, adamw_step1.<name>), prints each one's largest error relative to the largest \
             magnitude of the expected tensor, and exits 1 if any is above the tolerance: 1e-4 for the \
-            forward pass, 1e-3 for the AdamW step (as the change from the starting weights). \
+            forward pass, 1e-3 for the gradients and the AdamW step (as the change from the starting \
+            weights). \
             Check the output independently with: python3 mae_reference.py compare MODEL CASE OUT
             """)
 
@@ -122,6 +123,7 @@ struct CaseVerifier {
     func run() throws(CheckpointError) -> Results {
         var results = Results()
         try forward(&results)
+        try gradients(&results)
         try adamwStep(&results)
         return results
     }
@@ -184,6 +186,27 @@ struct CaseVerifier {
                 results.tensors.append(.init(name: name, shape: shape, floats: values))
             }
             try compare(name, got: values, shape: shape, expectedName: "expected." + name, tolerance: 1e-4, into: &results)
+        }
+    }
+
+    /// dLoss/dParam of every trainable parameter (the position embeddings get none), 1e-3.
+    private func gradients(_ results: inout Results) throws(CheckpointError) {
+        let table = model.table
+        let images = try caseFile.floats("input.imgs"), noise = try caseFile.floats("input.noise")
+        var gradients = [Float](repeating: 0, count: table.count)
+        gradients.withUnsafeMutableBufferPointer { g in
+            images.withUnsafeBufferPointer { i in
+                noise.withUnsafeBufferPointer { n in
+                    _ = model.lossAndGradients(images: i.baseAddress!, noise: n.baseAddress!, batch: batch,
+                                               maskRatio: maskRatio, gradients: g)
+                }
+            }
+        }
+        for e in table.entries where e.trainable {
+            let values = Array(gradients[e.range])
+            results.tensors.append(.init(name: "grad." + e.name, shape: e.shape, floats: values))
+            try compare("grad." + e.name, got: values, shape: e.shape, expectedName: "grad." + e.name,
+                        tolerance: 1e-3, into: &results)
         }
     }
 

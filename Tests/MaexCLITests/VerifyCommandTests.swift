@@ -36,6 +36,9 @@ enum SourceTree {
             #expect(line?.hasSuffix("ok") == true, "\(name): \(line ?? "missing")")
         }
         #expect(result.stdout.contains("adamw_step1.blocks.0.attn.qkv.weight"))
+        #expect(result.stdout.contains("grad.decoder_pred.weight"))
+        // 5 forward outputs, then grad.<name> and adamw_step1.<name> for the 48 trainable tensors.
+        #expect(result.stdout.contains("verify: 101 tensors within tolerance"))
         #expect(result.stdout.contains("within tolerance"))
 
         let header = try SourceTree.header(out)
@@ -48,6 +51,8 @@ enum SourceTree {
         #expect(entry("loss")?["shape"] as? [Int] == [1])
         #expect(entry("adamw_step1.cls_token")?["shape"] as? [Int] == [1, 1, 64])
         #expect(entry("adamw_step1.pos_embed") == nil)
+        #expect(entry("grad.patch_embed.proj.weight")?["shape"] as? [Int] == [64, 3, 8, 8])
+        #expect(entry("grad.decoder_pos_embed") == nil)
     }
 
     @Test func normPixCasePasses() throws {
