@@ -83,15 +83,36 @@ public struct RunDirectory: Sendable {
 
     // MARK: saving and loading the state
 
-    /// Writes checkpoint.safetensors then optimizer.safetensors, each atomically.
+    /// Replaces checkpoint.safetensors and optimizer.safetensors as a pair: both are written
+    /// in full first (each atomically, as `<name>.next`), and only then renamed over the old
+    /// ones, so a full disk or an unwritable folder leaves the previous pair untouched, and
+    /// the two never disagree unless the process dies between two renames.
     public func save(model: MAEModel, optimizer: AdamW, state: TrainingState) throws(RunError) {
+        let checkpointNext = checkpointPath + ".next", optimizerNext = optimizerPath + ".next"
         do {
-            try Checkpoint.save(model, to: checkpointPath, metadata: ["train.step": String(state.step)])
+            try Checkpoint.save(model, to: checkpointNext, metadata: ["train.step": String(state.step)])
             try SafeTensors.write(Self.optimizerTensors(optimizer, state: state),
-                                  metadata: Self.optimizerMetadata(state), to: optimizerPath)
+                                  metadata: Self.optimizerMetadata(state), to: optimizerNext)
         } catch {
-            throw .checkpoint(error)
+            unlink(checkpointNext)
+            unlink(optimizerNext)
+            throw .checkpoint(Self.renamed(error, from: [checkpointNext: checkpointPath, optimizerNext: optimizerPath]))
         }
+        for (from, to) in [(optimizerNext, optimizerPath), (checkpointNext, checkpointPath)] where rename(from, to) != 0 {
+            throw .io(path: to, reason: "cannot replace the file: \(String(cString: strerror(errno)))")
+        }
+        // Make the renames durable.
+        let fd = open(path, O_RDONLY | O_DIRECTORY)
+        if fd >= 0 {
+            _ = fsync(fd)
+            close(fd)
+        }
+    }
+
+    /// The error with the temporary name replaced by the file the user knows.
+    static func renamed(_ error: CheckpointError, from names: [String: String]) -> CheckpointError {
+        guard case .io(let path, let reason) = error, let real = names[path] else { return error }
+        return .io(path: real, reason: reason)
     }
 
     static func optimizerTensors(_ optimizer: AdamW, state: TrainingState) -> [SafeTensors.Tensor] {

@@ -266,6 +266,7 @@ public final class Trainer: @unchecked Sendable {
             currentStep = state.step
         }
         intervalStart.lossSum += loss
+        onEvent(.step(sample))
         if state.step % o.logEvery == 0 || state.step == plan.totalSteps {
             if let failure = log(sample, now: now) { return failure }
         }

@@ -37,6 +37,8 @@ public enum TrainerFailure: Error, Sendable, Equatable, CustomStringConvertible 
 /// What the trainer tells its owner, on the trainer thread (handlers must be quick and must
 /// not call back into the trainer's blocking methods).
 public enum TrainerEvent: Sendable {
+    /// After every step (for a display that redraws as it likes; `.log` marks the intervals).
+    case step(TrainingSample)
     /// Every `logEvery` steps and at the last step: the step's sample, the mean loss and the
     /// throughput since the previous log line.
     case log(TrainingSample, meanLoss: Double, imagesPerSecond: Double)

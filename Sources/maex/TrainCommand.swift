@@ -226,12 +226,10 @@ struct TrainCommand: ParsableCommand {
             progress.message("stopped at step \(step); saved \(checkpoint) (continue with --resume)")
         case .failed(let step, let failure):
             progress.message("maex: \(failure)", toError: true)
-            if case .save = failure {
-                progress.message("the previous checkpoint, if any, is unchanged", toError: true)
-            } else if let last = progress.lastCheckpointStep {
-                progress.message("last good checkpoint: \(checkpoint) (step \(last))", toError: true)
-            } else if session.resumed {
-                progress.message("last good checkpoint: \(checkpoint) (step \(session.state.step))", toError: true)
+            if let last = progress.lastCheckpointStep ?? (session.resumed ? session.state.step : nil) {
+                var line = "last good checkpoint: \(checkpoint) (step \(last))"
+                if case .save = failure { line += "; continue with --resume once the folder is writable" }
+                progress.message(line, toError: true)
             } else {
                 progress.message("no checkpoint was saved (stopped after step \(step))", toError: true)
             }

@@ -15,6 +15,8 @@ final class TrainProgress: @unchecked Sendable {
     /// The step of the last checkpoint this process saved.
     var lastCheckpointStep: Int? { lock.withLock { savedStep } }
     private var savedStep: Int?
+    private var pending: (loss: Double, steps: Int, since: Double) = (0, 0, 0)
+    private var lastDraw = 0.0
 
     init(totalSteps: Int, effectiveBatch: Int, inPlace: Bool) {
         self.totalSteps = totalSteps
@@ -24,9 +26,29 @@ final class TrainProgress: @unchecked Sendable {
 
     func handle(_ event: TrainerEvent) {
         switch event {
+        case .step(let sample):
+            guard inPlace else { return }
+            // Redraw at most 4 times a second, with the loss and speed since the last redraw.
+            let draw: (Double, Double)? = lock.withLock {
+                pending.loss += sample.loss
+                pending.steps += 1
+                let now = sample.time
+                if pending.since == 0 { pending.since = now - Double(effectiveBatch) / max(sample.imagesPerSecond, 1e-9) }
+                guard now - lastDraw >= 0.25 || sample.step == totalSteps else { return nil }
+                let result = (pending.loss / Double(pending.steps),
+                              Double(pending.steps * effectiveBatch) / max(now - pending.since, 1e-9))
+                pending = (0, 0, now)
+                lastDraw = now
+                return result
+            }
+            if let (loss, rate) = draw {
+                progress(Self.line(sample, meanLoss: loss, imagesPerSecond: rate, totalSteps: totalSteps,
+                                   effectiveBatch: effectiveBatch, bar: true))
+            }
         case .log(let sample, let meanLoss, let rate):
+            guard !inPlace else { return }
             progress(Self.line(sample, meanLoss: meanLoss, imagesPerSecond: rate, totalSteps: totalSteps,
-                               effectiveBatch: effectiveBatch, bar: inPlace))
+                               effectiveBatch: effectiveBatch, bar: false))
         case .skipped(let file):
             lock.withLock { skipped += 1 }
             message("warning: skipped \(file.path): \(file.reason)", toError: true)
@@ -56,7 +78,7 @@ final class TrainProgress: @unchecked Sendable {
     private func progress(_ text: String) {
         lock.withLock {
             if inPlace {
-                write("\r" + text + "\u{1B}[K", toError: false)
+                write("\r" + Self.fit(text, columns: Self.terminalColumns()) + "\u{1B}[K", toError: false)
                 lineShown = true
             } else {
                 write(text + "\n", toError: false)
@@ -94,6 +116,22 @@ final class TrainProgress: @unchecked Sendable {
         ]
         if bar { fields.insert(progressBar(Double(s.step) / Double(max(totalSteps, 1)), width: 20), at: 0) }
         return fields.joined(separator: "  ")
+    }
+
+    /// The line cut to the terminal's width (a wrapped line cannot be redrawn with \r): the
+    /// bar goes first, then the end.
+    static func fit(_ line: String, columns: Int) -> String {
+        var text = line
+        if text.count >= columns, text.hasPrefix("["), let end = text.firstIndex(of: "]") {
+            text = String(text[text.index(after: end)...]).trimmingCharacters(in: .whitespaces)
+        }
+        return text.count < columns ? text : String(text.prefix(max(columns - 1, 0)))
+    }
+
+    static func terminalColumns() -> Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
     }
 
     static func progressBar(_ fraction: Double, width: Int) -> String {
