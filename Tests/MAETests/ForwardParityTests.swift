@@ -20,7 +20,7 @@ import Testing
         #expect(relativeError([out.loss], fixture.expected("expected.loss")) < Self.tolerance, "\(name): loss")
         // The loss on its own agrees with the full forward.
         let loss = fixture.model.loss(images: images, noise: noise, batch: fixture.batch, maskRatio: fixture.maskRatio)
-        #expect(loss == out.loss)
+        #expect(loss == out.loss || (loss.isNaN && out.loss.isNaN))
     }
 
     @Test(arguments: ["tiny-a", "tiny-b"])

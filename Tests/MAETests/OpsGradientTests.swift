@@ -71,6 +71,18 @@ import Testing
         #expect(abs(out[0] - 0.8413447461) < 1e-6)
         #expect(abs(out[1] - -0.1542687694) < 1e-6)
         #expect(abs(out[2] - 2.9959502) < 1e-5)
+        // The polynomial erf and exp against libm over the whole useful range.
+        var worstErf: Float = 0, worstExp: Float = 0
+        for i in -4000...4000 {
+            let x = Float(i) / 500
+            worstErf = max(worstErf, abs(fastErf(x) - erff(x)))
+            let e = Float(i) / 46   // −87 … 87: relative error
+            worstExp = max(worstExp, abs(fastExp(e) - expf(e)) / expf(e))
+        }
+        #expect(worstErf < 6e-7)
+        #expect(worstExp < 5e-7)
+        // Below the normal range the clamp gives ~1e-38, which is zero for every use here.
+        #expect(fastExp(-200) < 1e-37 && fastExp(-200) >= 0)
         let x = randomArray(12, seed: 9, scale: 2), w = randomArray(12, seed: 10)
         func run(_ x: [Float]) -> [Float] {
             var out = [Float](repeating: 0, count: x.count)

@@ -29,6 +29,11 @@ func relativeError(_ a: [Float], _ reference: [Double]) -> Double {
     precondition(a.count == reference.count, "size mismatch \(a.count) vs \(reference.count)")
     var worst = 0.0, scale = 0.0
     for i in a.indices {
+        // NaN must match NaN (a loss with nothing masked); NaN against a number is a failure.
+        if a[i].isNaN || reference[i].isNaN {
+            if a[i].isNaN != reference[i].isNaN { return .infinity }
+            continue
+        }
         worst = max(worst, abs(Double(a[i]) - reference[i]))
         scale = max(scale, abs(reference[i]))
     }
