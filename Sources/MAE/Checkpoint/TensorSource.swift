@@ -47,6 +47,13 @@ struct TensorSource {
         }
     }
 
+    /// Names and shapes alone (values cannot be read): for checking configs against shapes.
+    init(path: String, shapes: [(name: String, shape: [Int])]) {
+        self.init(path: path, shapes: shapes, metadata: [:]) { (name: String, _: UnsafeMutableBufferPointer<Float>) throws(CheckpointError) in
+            throw .badTensor(path: path, tensor: name, reason: "has no values here")
+        }
+    }
+
     private init(path: String, shapes: [(name: String, shape: [Int])], metadata: [String: String],
                  reader: @escaping (String, UnsafeMutableBufferPointer<Float>) throws(CheckpointError) -> Void) {
         self.path = path
