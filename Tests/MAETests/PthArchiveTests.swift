@@ -79,6 +79,22 @@ private typealias P = PthTestSupport
         #expect(t["one"]?.values == [5])
     }
 
+    @Test func zip64ArchiveReads() throws {
+        let dir = try S.temporaryDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/big.pth"
+        let pickle = P.Pickle.stateDict { p in p.string("w"); p.tensor(key: "0", numel: 4, shape: [2, 2]) }
+        try S.write(P.archive(pickle: pickle, storages: ["0": Self.w4], zip64: true), to: path)
+        #expect(try Self.tensors(path)["w"]?.values == [1, 2, 3, 4])
+        // Cut the ZIP64 end record's pointer: a clear error, not a read past the end.
+        var bytes = try S.read(path)
+        bytes[bytes.count - 22 - 12] = 0xFF
+        bytes[bytes.count - 22 - 5] = 0x7F
+        try S.write(bytes, to: path)
+        let error = #expect(throws: CheckpointError.self) { _ = try Self.tensors(path) }
+        #expect(error?.description.contains("ZIP64 end record missing") == true)
+    }
+
     struct Bad: CustomTestStringConvertible, Sendable {
         var label: String
         var bytes: [UInt8]

@@ -12,23 +12,40 @@ enum PthTestSupport {
 
     static func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
 
-    static func zip(_ entries: [ZipEntry]) -> [UInt8] {
+    /// A zip of stored entries. With `zip64`, the central directory saturates every size and
+    /// offset and carries the real values in ZIP64 extra fields and end records, as writers do
+    /// past 4 GB (here on a small archive, so the test stays small).
+    static func zip(_ entries: [ZipEntry], zip64: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         var central: [UInt8] = []
+        let saturated = UInt32.max
         for e in entries {
-            let offset = UInt32(out.count)
+            let offset = out.count
             let name = Array(e.name.utf8)
             let crc = e.data.withUnsafeBytes { crc32($0) }
-            let common: [UInt8] = le(UInt16(0)) + le(e.method) + le(UInt16(0)) + le(UInt16(0)) + le(crc)
-                + le(UInt32(e.data.count)) + le(UInt32(e.data.count)) + le(UInt16(name.count))
-            out += le(UInt32(0x0403_4b50)) + le(UInt16(20)) + common + le(UInt16(0)) + name + e.data
-            central += le(UInt32(0x0201_4b50)) + le(UInt16(20)) + le(UInt16(20)) + common
-                + le(UInt16(0)) + le(UInt16(0)) + le(UInt16(0)) + le(UInt16(0)) + le(UInt32(0)) + le(offset) + name
+            let head: [UInt8] = le(UInt16(0)) + le(e.method) + le(UInt16(0)) + le(UInt16(0)) + le(crc)
+            let sizes = le(UInt32(e.data.count)) + le(UInt32(e.data.count))
+            out += le(UInt32(0x0403_4b50)) + le(UInt16(20)) + head + sizes + le(UInt16(name.count)) + le(UInt16(0)) + name + e.data
+            let extra: [UInt8] = zip64 ? le(UInt16(1)) + le(UInt16(24)) + le(UInt64(e.data.count)) + le(UInt64(e.data.count))
+                + le(UInt64(offset)) : []
+            central += le(UInt32(0x0201_4b50)) + le(UInt16(45)) + le(UInt16(45)) + head
+                + (zip64 ? le(saturated) + le(saturated) : sizes) + le(UInt16(name.count)) + le(UInt16(extra.count))
+                + le(UInt16(0)) + le(UInt16(0)) + le(UInt16(0)) + le(UInt32(0))
+                + (zip64 ? le(saturated) : le(UInt32(offset))) + name + extra
         }
-        let cdOffset = UInt32(out.count)
+        let cdOffset = out.count
         out += central
-        out += le(UInt32(0x0605_4b50)) + le(UInt16(0)) + le(UInt16(0)) + le(UInt16(entries.count)) + le(UInt16(entries.count))
-            + le(UInt32(central.count)) + le(cdOffset) + le(UInt16(0))
+        if zip64 {
+            let record = out.count
+            out += le(UInt32(0x0606_4b50)) + le(UInt64(44)) + le(UInt16(45)) + le(UInt16(45)) + le(UInt32(0)) + le(UInt32(0))
+                + le(UInt64(entries.count)) + le(UInt64(entries.count)) + le(UInt64(central.count)) + le(UInt64(cdOffset))
+            out += le(UInt32(0x0706_4b50)) + le(UInt32(0)) + le(UInt64(record)) + le(UInt32(1))
+            out += le(UInt32(0x0605_4b50)) + le(UInt16(0)) + le(UInt16(0)) + le(UInt16.max) + le(UInt16.max)
+                + le(saturated) + le(saturated) + le(UInt16(0))
+        } else {
+            out += le(UInt32(0x0605_4b50)) + le(UInt16(0)) + le(UInt16(0)) + le(UInt16(entries.count)) + le(UInt16(entries.count))
+                + le(UInt32(central.count)) + le(UInt32(cdOffset)) + le(UInt16(0))
+        }
         return out
     }
 
@@ -81,12 +98,12 @@ enum PthTestSupport {
     static func floats(_ values: [Float]) -> [UInt8] { values.flatMap { le($0.bitPattern) } }
 
     /// A complete archive: `archive/data.pkl`, `archive/byteorder` and `archive/data/<key>` storages.
-    static func archive(pickle: [UInt8], storages: [String: [UInt8]], pickleMethod: UInt16 = 0) -> [UInt8] {
+    static func archive(pickle: [UInt8], storages: [String: [UInt8]], pickleMethod: UInt16 = 0, zip64: Bool = false) -> [UInt8] {
         var entries = [ZipEntry(name: "archive/data.pkl", data: pickle, method: pickleMethod),
                        ZipEntry(name: "archive/byteorder", data: Array("little".utf8))]
         for (key, data) in storages.sorted(by: { $0.key < $1.key }) {
             entries.append(ZipEntry(name: "archive/data/\(key)", data: data))
         }
-        return zip(entries)
+        return zip(entries, zip64: zip64)
     }
 }
