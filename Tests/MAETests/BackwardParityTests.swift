@@ -52,6 +52,19 @@ import Testing
         }
     }
 
+    /// A diverged model (NaN weights) gives a NaN loss the trainer can report; nothing traps.
+    @Test func nanWeightsGiveANaNLoss() throws {
+        let f = try FixtureCase.bundled("tiny-a")
+        let model = f.model.copy()
+        model.tensor("blocks.0.mlp.fc1.bias")[0] = .nan
+        var grads = [Float](repeating: 0, count: model.table.count)
+        let loss = grads.withUnsafeMutableBufferPointer {
+            model.lossAndGradients(images: f.expected("input.imgs"), noise: f.expected("input.noise"),
+                                   batch: f.batch, maskRatio: f.maskRatio, gradients: $0)
+        }
+        #expect(loss.isNaN)
+    }
+
     @Test func extraCases() throws {
         // With nothing masked the loss is 0/0 = NaN and PyTorch's gradients are NaN too; ours are
         // zero (nothing to learn from), so such cases are compared forward only.

@@ -83,6 +83,12 @@ import Testing
         #expect(worstExp < 5e-7)
         // Below the normal range the clamp gives ~1e-38, which is zero for every use here.
         #expect(fastExp(-200) < 1e-37 && fastExp(-200) >= 0)
+        // NaN activations (a diverged run) propagate as NaN and never trap, also in debug builds.
+        var nanOut: [Float] = [0, 0], nanGrad: [Float] = [0, 0]
+        geluForward(out: &nanOut, inp: [.nan, 1], count: 2)
+        geluBackward(dInp: &nanGrad, dOut: [1, 1], inp: [.nan, 1], count: 2)
+        #expect(nanOut[0].isNaN && nanGrad[0].isNaN && nanOut[1].isFinite && nanGrad[1].isFinite)
+        #expect(fastExp(.nan).isFinite && fastExp(.infinity) > 1e38)
         let x = randomArray(12, seed: 9, scale: 2), w = randomArray(12, seed: 10)
         func run(_ x: [Float]) -> [Float] {
             var out = [Float](repeating: 0, count: x.count)

@@ -50,9 +50,11 @@ func fastErf(_ x: Float) -> Float {
 
 /// eˣ for x in Float's range (clamped to [−87.3, 88.7]): x = k·ln2 + r with |r| ≤ ln2/2,
 /// eʳ by its degree-6 Taylor polynomial (relative error < 2e-7), 2ᵏ put into the exponent bits.
+/// NaN maps to the lower bound (≈ 1e-38), never to an integer conversion of NaN, which traps;
+/// callers still propagate NaN through their other terms (GELU's x and erf(x)).
 @inline(__always)
 func fastExp(_ x: Float) -> Float {
-    let c = min(max(x, -87.3), 88.7)
+    let c = x > -87.3 ? (x < 88.7 ? x : 88.7) : -87.3
     // Round c·log2(e) to the nearest integer without a rounding instruction: adding 1.5·2²³
     // pushes the fraction out of the mantissa.
     let shifter: Float = 12_582_912
