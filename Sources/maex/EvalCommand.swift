@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import Imaging
+import MAE
+import Training
+
+/// `maex eval`: how well a model fills hidden patches, next to two baselines on the same masks.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score a model's reconstructions against mean-fill and interpolation baselines over many masks.",
+        discussion: """
+            Every image (a file, or every .png, .jpg and .jpeg below a folder) is resized (bicubic, \
+            shorter side to the model's side) and centre-cropped like `maex reconstruct` does. For \
+            each seed the mask comes from --strategy and --ratio, and three fillings of the hidden \
+            patches are scored on that same mask, in pixel values 0...1:
+              model          the reconstruction, de-normalised and clamped to 0...1
+              mean fill      every hidden pixel gets the mean colour of the visible pixels
+              interpolation  normalised convolution of the visible pixels with a mixture of
+                             Gaussians (σ = 1, 4 and 16 patches, weights 1, 0.01, 0.0001)
+            Scores: the MSE over the hidden pixels, and the PSNR, 10·log10(1/MSE), of "filling + \
+            visible" against the original over the whole image (as `maex reconstruct` prints). \
+            Visible pixels are the original's in all three, so only the hidden patches differ.
+
+            Each image's row gives the mean ± the sample standard deviation over the seeds. The \
+            overall row gives the mean over every image and seed ± the standard deviation over \
+            seeds of the mean across images. PSNRs are averaged in dB. An image that cannot be \
+            decoded is skipped with a warning.
+
+            Without --model, maex uses Assets/models/maex-tiny.safetensors like `maex reconstruct`, \
+            else an untrained model, with a warning.
+            """)
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(name: .long, help: ArgumentHelp("An image, or a folder searched recursively for PNG and JPEG images.",
+                                            valueName: "path"))
+    var data: String
+
+    @Option(name: .long, help: ArgumentHelp("Fraction of patches to hide (grid hides 3 of 4 whatever the ratio).", valueName: "r"))
+    var ratio: Double = 0.75
+
+    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches: random (the authors'), block or grid.",
+                                            valueName: "strategy"))
+    var strategy: MaskStrategy = .random
+
+    @Option(name: .long, help: ArgumentHelp("How many masks (seeds) per image.", valueName: "n"))
+    var seeds: Int = 20
+
+    @Option(name: .customLong("first-seed"), help: ArgumentHelp("The first mask seed; seeds run first-seed, first-seed + 1, …",
+                                                                valueName: "n"))
+    var firstSeed: UInt64 = 0
+
+    @Flag(name: .long, help: "Print one JSON object instead of the table.")
+    var json = false
+
+    func validate() throws {
+        if !(0...1).contains(ratio) { throw ValidationError("--ratio must be between 0 and 1, got \(ratio)") }
+        if !(1...100_000).contains(seeds) { throw ValidationError("--seeds must be between 1 and 100000, got \(seeds)") }
+        if firstSeed > UInt64.max - UInt64(max(seeds, 1) - 1) { throw ValidationError("--first-seed + --seeds passes 2^64") }
+    }
+
+    func run() throws {
+        try CommandSupport.run {
+            let (model, modelName) = try loadModel()
+            let c = model.config
+            guard c.inChans == 3 else { throw CommandSupport.fail("\(modelName): eval needs an RGB model, this one has \(c.inChans) channels") }
+            let files = try Self.imageFiles(data)
+            let seedList = (0..<seeds).map { firstSeed + UInt64($0) }
+            let masks = seedList.map { makeMask(strategy, ratio: ratio, gridSize: c.gridSize, seed: $0) }
+
+            let progress = EvalProgress(total: files.count * seeds, enabled: isatty(STDERR_FILENO) != 0)
+            var results: [EvalImageResult] = []
+            var skipped: [(path: String, reason: String)] = []
+            for file in files {
+                let source: RGBImage
+                do throws(ImageError) {
+                    source = try decodeImage(atPath: file.path)
+                } catch {
+                    progress.clear()
+                    CommandSupport.printWarning("skipped \(error.description)")
+                    skipped.append((file.path, error.reason))
+                    progress.advance(by: seeds, label: file.label)
+                    continue
+                }
+                let original = resizeAndCenterCrop(source, side: c.imgSize)
+                let scores = Self.evaluate(original: original, model: model, masks: masks) {
+                    progress.advance(by: 1, label: file.label)
+                }
+                results.append(EvalImageResult(path: file.path, label: file.label, sourceWidth: source.width,
+                                               sourceHeight: source.height, scores: scores))
+            }
+            progress.clear()
+            guard !results.isEmpty else {
+                let first = skipped.first.map { " (first: \($0.path): \($0.reason))" } ?? ""
+                throw CommandSupport.fail("\(data): none of the \(files.count) image file\(files.count == 1 ? "" : "s") "
+                                          + "could be decoded\(first)")
+            }
+            let report = EvalReport(model: modelName, config: c, strategy: strategy, requestedRatio: ratio,
+                                    seeds: seedList, masks: masks, images: results, skipped: skipped)
+            print(json ? report.json() : report.text())
+        }
+    }
+
+    /// Scores of the model and both baselines on `original` ([S, S, 3], the model's side) under
+    /// each mask; `seedDone` is called after each mask.
+    static func evaluate(original: RGBImage, model: MAEModel, masks: [PatchMask],
+                         seedDone: () -> Void = {}) -> [EvalMethod: EvalScores] {
+        let c = model.config, S = c.imgSize, p = c.patchSize
+        let input = normalizedCHW(original)
+        var scores: [EvalMethod: EvalScores] = [:]
+        for mask in masks {
+            let result = model.reconstruct(image: input, mask: mask)
+            let reconstruction = result.prediction.withUnsafeBufferPointer { imageFromNormalizedCHW($0, width: S, height: S) }
+            let pasted = result.pasted.withUnsafeBufferPointer { imageFromNormalizedCHW($0, width: S, height: S) }
+            scores[.model, default: EvalScores()].append(
+                ReconstructionScores(original: original, reconstruction: reconstruction, pasted: pasted, mask: mask, patchSize: p))
+            // A baseline's filling is its own "reconstruction + visible": it keeps the visible pixels.
+            let meanFill = meanFillInpainting(original, masked: mask.masked, patchSize: p)
+            scores[.meanFill, default: EvalScores()].append(
+                ReconstructionScores(original: original, reconstruction: meanFill, pasted: meanFill, mask: mask, patchSize: p))
+            let smooth = smoothInpainting(original, masked: mask.masked, patchSize: p)
+            scores[.interpolation, default: EvalScores()].append(
+                ReconstructionScores(original: original, reconstruction: smooth, pasted: smooth, mask: mask, patchSize: p))
+            seedDone()
+        }
+        return scores
+    }
+
+    /// The images to score with the names the report gives them: a file as itself (named by its
+    /// file name), a folder as its PNG and JPEG files below it, sorted (named by their path below it).
+    static func imageFiles(_ data: String) throws -> [(path: String, label: String)] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory) else {
+            throw CommandSupport.fail("\(data): no such file or folder (--data takes an image or a folder of images)")
+        }
+        guard isDirectory.boolValue else { return [(data, (data as NSString).lastPathComponent)] }
+        let base = data.hasSuffix("/") ? data : data + "/"
+        return try ImageFolder.imageFiles(in: data).map { path in
+            (path, path.hasPrefix(base) ? String(path.dropFirst(base.count)) : (path as NSString).lastPathComponent)
+        }
+    }
+
+    /// The model named by --model, else the installed default, else an untrained tiny model (as
+    /// `maex reconstruct` chooses).
+    private func loadModel() throws -> (MAEModel, String) {
+        if let path = modelOptions.model { return (try modelOptions.load(path), path) }
+        if let path = AssetLocator.defaultModelPath() { return (try modelOptions.load(path), path) }
+        CommandSupport.printWarning("no model given and none installed (\(AssetLocator.defaultModel) under $MAEX_ASSETS, "
+                                    + "<prefix>/share/maex or the source tree): using an untrained tiny model, "
+                                    + "so its scores are those of noise; pass --model FILE")
+        return (try MAEModel(config: .tiny, seed: 0), "untrained tiny (seed 0)")
+    }
+}
