@@ -163,7 +163,14 @@ public final class Trainer: @unchecked Sendable {
         while true {
             let (stop, save) = betweenSteps()
             if save, let failure = saveState() { return failure }
-            if stop { return saveState() ?? .stopped(step: state.step) }
+            if stop {
+                // The last steps before a stop are logged even off the interval.
+                if let last = control.withLock({ ring.last }), last.step == state.step, intervalStart.step < state.step,
+                   let failure = log(last, now: Date().timeIntervalSince1970) {
+                    return failure
+                }
+                return saveState() ?? .stopped(step: state.step)
+            }
             if state.step >= plan.totalSteps { return saveState() ?? .completed(step: state.step) }
             if let failure = trainStep() { return failure }
         }
