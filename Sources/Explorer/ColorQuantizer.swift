@@ -20,23 +20,28 @@ public struct ColorQuantizer: Sendable {
         (Float(bayer[y & 3][x & 3]) + 0.5) / 16 - 0.5
     }
 
-    /// The spread a dither offset is scaled by: about one palette step in 0...255 units.
-    var ditherStep: Float {
+    /// The spread a dither offset is scaled by, in 0...255 units: about one palette step. In
+    /// 256 colours near-grey colours land on the grey ramp (steps of 10), others on the cube
+    /// (steps of 40); dithering greys by a cube step would add visible noise to flat areas.
+    func ditherStep(_ r: Float, _ g: Float, _ b: Float) -> Float {
         switch mode {
-        case .truecolor, .mono: 0
-        case .palette256: 40
-        case .palette16, .palette8: 128
+        case .truecolor, .mono: return 0
+        case .palette256:
+            let chroma = max(r, g, b) - min(r, g, b)
+            return chroma < 16 / 255 ? 10 : 40
+        case .palette16, .palette8: return 128
         }
     }
 
-    public func color(_ r: Float, _ g: Float, _ b: Float, x: Int, y: Int) -> TerminalColor {
+    /// `dither: false` maps to the nearest colour (flat areas such as hidden patches).
+    public func color(_ r: Float, _ g: Float, _ b: Float, x: Int, y: Int, dither: Bool = true) -> TerminalColor {
         switch mode {
         case .truecolor:
             return .rgb(RGB8(unit: r, g, b))
         case .mono:
             return .standard
         case .palette256, .palette16, .palette8:
-            let t = Self.threshold(x: x, y: y) * ditherStep / 255
+            let t = dither ? Self.threshold(x: x, y: y) * ditherStep(r, g, b) / 255 : 0
             let c = RGB8(unit: r + t, g + t, b + t)
             switch mode {
             case .palette256: return .indexed(Palette256.index(c))

@@ -41,8 +41,10 @@ public struct ExplorerSetup {
 /// stdin and the wake pipe, feeds events to the reducer, carries out its effects and presents
 /// the rendered grid. It never waits on the worker.
 public enum ExplorerApp {
-    /// Runs until `q` or a quit signal; the terminal is restored on every way out.
-    public static func run(_ setup: ExplorerSetup) throws(ExplorerError) {
+    /// Runs until `q` or a quit signal; the terminal is restored on every way out. Returns the
+    /// signal that ended it (SIGINT, SIGTERM, SIGHUP), if one did.
+    @discardableResult
+    public static func run(_ setup: ExplorerSetup) throws(ExplorerError) -> Int32? {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw ExplorerError("cannot create a pipe") }
         for fd in fds {
@@ -125,6 +127,7 @@ public enum ExplorerApp {
                 if state.quit { break }
             }
         }
+        return TerminalGuard.requestedSignal
     }
 }
 

@@ -6,7 +6,10 @@ public enum ImageCells {
     /// `subpixels` is [rows·sy, cols·sx, 3] for the glyph mode's (sx, sy); returns cols × rows
     /// cells, row-major. Dither positions are sub-pixel (half blocks) or cell (sextants)
     /// coordinates relative to the picture, so a picture dithers the same wherever it is drawn.
-    public static func encode(_ subpixels: RGBImage, glyphs: GlyphMode, colors: ColorMode) -> [Cell] {
+    /// `flat(cx, cy)` true: the cell is drawn without dithering (a flat area such as a hidden
+    /// patch, which should read as one colour).
+    public static func encode(_ subpixels: RGBImage, glyphs: GlyphMode, colors: ColorMode,
+                              flat: ((Int, Int) -> Bool)? = nil) -> [Cell] {
         let (sx, sy) = glyphs.subpixels
         let cols = subpixels.width / sx, rows = subpixels.height / sy
         let q = ColorQuantizer(mode: colors)
@@ -18,6 +21,7 @@ public enum ImageCells {
         }
         for cy in 0..<rows {
             for cx in 0..<cols {
+                let dither = !(flat?(cx, cy) ?? false)
                 let cell: Cell
                 switch glyphs {
                 case .halfBlock:
@@ -28,8 +32,8 @@ public enum ImageCells {
                         cell = Cell(t ? (b ? Cell.fullBlock : Cell.upperHalf) : (b ? Cell.lowerHalf : " "))
                     } else {
                         cell = Cell(Cell.upperHalf,
-                                    fg: q.color(top.0, top.1, top.2, x: cx, y: 2 * cy),
-                                    bg: q.color(bottom.0, bottom.1, bottom.2, x: cx, y: 2 * cy + 1))
+                                    fg: q.color(top.0, top.1, top.2, x: cx, y: 2 * cy, dither: dither),
+                                    bg: q.color(bottom.0, bottom.1, bottom.2, x: cx, y: 2 * cy + 1, dither: dither))
                     }
                 case .sextant:
                     var six = [(Float, Float, Float)](repeating: (0, 0, 0), count: 6)
@@ -44,8 +48,8 @@ public enum ImageCells {
                     } else {
                         let best = Sextant.bestPartition(six)
                         cell = Cell(Sextant.glyph(best.mask),
-                                    fg: q.color(best.fg.0, best.fg.1, best.fg.2, x: cx, y: cy),
-                                    bg: q.color(best.bg.0, best.bg.1, best.bg.2, x: cx, y: cy))
+                                    fg: q.color(best.fg.0, best.fg.1, best.fg.2, x: cx, y: cy, dither: dither),
+                                    bg: q.color(best.bg.0, best.bg.1, best.bg.2, x: cx, y: cy, dither: dither))
                     }
                 case .ascii:
                     let top = px(cx, 2 * cy), bottom = px(cx, 2 * cy + 1)
@@ -53,7 +57,7 @@ public enum ImageCells {
                     if colors == .mono {
                         cell = Cell(AsciiRamp.glyph(r, g, b, x: cx, y: cy))
                     } else {
-                        cell = Cell(" ", fg: .standard, bg: q.color(r, g, b, x: cx, y: cy))
+                        cell = Cell(" ", fg: .standard, bg: q.color(r, g, b, x: cx, y: cy, dither: dither))
                     }
                 }
                 cells[cy * cols + cx] = cell

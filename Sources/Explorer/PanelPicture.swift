@@ -54,7 +54,16 @@ public struct PanelPicture: Sendable {
         let (sx, sy) = glyphs.subpixels
         var sub = BoxFilter.resample(full, width: cols * sx, height: rows * sy)
         if grid || cursor != nil { drawLines(&sub, gridSize: g) }
-        return ImageCells.encode(sub, glyphs: glyphs, colors: colors)
+        // Cells wholly inside hidden patches (every patch they touch is hidden) stay flat.
+        let flat: ((Int, Int) -> Bool)? = hidden.map { hidden in
+            { cx, cy in
+                let c0 = cx * g / cols, c1 = ((cx + 1) * g - 1) / cols
+                let r0 = cy * g / rows, r1 = ((cy + 1) * g - 1) / rows
+                for r in r0...r1 { for c in c0...c1 where !(hidden.indices.contains(r * g + c) && hidden[r * g + c]) { return false } }
+                return true
+            }
+        }
+        return ImageCells.encode(sub, glyphs: glyphs, colors: colors, flat: flat)
     }
 
     /// Patch borders (one sub-pixel wide, lightening dark pixels and darkening light ones) and

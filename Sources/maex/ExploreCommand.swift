@@ -75,7 +75,7 @@ struct ExploreCommand: ParsableCommand {
                 pattern: MaskPattern(rawValue: strategy.rawValue) ?? .random, seed: seed,
                 glyphs: glyphs.flatMap(GlyphMode.init(argument:)), colors: color.flatMap(ColorMode.init(argument:)),
                 engine: ModelEngine(model: model), makeMask: ModelEngine.makeMask)
-            try ExplorerApp.run(setup)
+            if let signal = try ExplorerApp.run(setup) { throw ExitCode(128 + signal) }
         }
     }
 

@@ -49,11 +49,12 @@ import Imaging
     func ditheringKeepsTheMean(mode: ColorMode) {
         let q = ColorQuantizer(mode: mode)
         let v: Float = mode == .palette256 ? 0.62 : 0.45
+        let other: Float = mode == .palette256 ? 0.2 : 0.45  // a saturated colour in 256, grey in 16
         var sum = 0.0
         var distinct = Set<UInt8>()
         for y in 0..<4 {
             for x in 0..<4 {
-                guard case .indexed(let i) = q.color(v, v, v, x: x, y: y) else { return }
+                guard case .indexed(let i) = q.color(v, other, other, x: x, y: y) else { return }
                 distinct.insert(i)
                 sum += Double(Palette256.color(i).r)
             }
@@ -62,6 +63,28 @@ import Imaging
         let mean = sum / 16 / 255
         let tolerance = mode == .palette256 ? 0.02 : 0.08
         #expect(abs(mean - Double(v)) < tolerance)
+    }
+
+    /// Greys dither over the grey ramp's own step (10), not the cube's (40): a flat grey mixes
+    /// neighbouring greys (the cube has greys of its own, 135 between the ramp's 128 and 138).
+    @Test func greysDitherByOneGreyStep() {
+        let q = ColorQuantizer(mode: .palette256)
+        for v in stride(from: Float(0.1), through: 0.9, by: 0.05) {
+            var values = Set<Int>()
+            for y in 0..<4 {
+                for x in 0..<4 {
+                    if case .indexed(let i) = q.color(v, v, v, x: x, y: y) { values.insert(Int(Palette256.color(i).r)) }
+                }
+            }
+            #expect(values.max()! - values.min()! <= 13, "grey \(v): \(values.sorted())")
+        }
+    }
+
+    @Test func unditheredIsTheNearestColour() {
+        let q = ColorQuantizer(mode: .palette256)
+        for (x, y) in [(0, 0), (1, 3), (2, 2)] {
+            #expect(q.color(0.485, 0.456, 0.406, x: x, y: y, dither: false) == .indexed(Palette256.index(RGB8(124, 116, 104))))
+        }
     }
 
     @Test func truecolourIsNotDithered() {

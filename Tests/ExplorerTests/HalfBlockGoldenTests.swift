@@ -94,3 +94,19 @@ import Imaging
         #expect(TerminalColor.standard.cursesNumber == -1)
     }
 }
+
+@Suite struct FlatMaskTests {
+    /// In palette modes hidden patches are one flat colour (no dither pattern), so they read as
+    /// "nothing here"; visible patches are still dithered.
+    @Test func hiddenPatchesAreNotDithered() {
+        let image = RGBImage(width: 64, height: 64, fill: (0.3, 0.55, 0.8))
+        var hidden = [Bool](repeating: false, count: 64)
+        for k in 0..<32 { hidden[k] = true }  // the top four patch rows
+        let cells = PanelPicture(image: image, hidden: hidden).cells(cols: 32, rows: 16, gridSize: 8,
+                                                                     glyphs: .halfBlock, colors: .palette256)
+        let top = Set(cells[0..<(8 * 32)].flatMap { [$0.fg, $0.bg] })
+        let bottom = Set(cells[(8 * 32)...].flatMap { [$0.fg, $0.bg] })
+        #expect(top.count == 1)
+        #expect(bottom.count >= 2)
+    }
+}
