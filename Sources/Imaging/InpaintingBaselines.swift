@@ -40,33 +40,52 @@ public func meanFillInpainting(_ image: RGBImage, masked: [Bool], patchSize: Int
     return out
 }
 
-/// Settings of the smooth baseline. The defaults were chosen by measuring PSNR on held-out
-/// photographs at 75 % random and block masking (see `maex eval`).
+/// Settings of the smooth baseline: a mixture of Gaussians σ_s = smallestSigma · scaleStep^s
+/// pixels weighted weightStep^s, for s = 0, 1, … while σ_s is at most half the image's longer
+/// side. With the defaults (σ = 1, 2, 4, … px, weights 4^−s, 2-D normalised Gaussians) the
+/// kernel falls off about like distance^−4: a smooth inverse-distance weighting that follows
+/// the nearest visible pixels and still reaches into large hidden blocks.
+///
+/// Chosen by measurement (PSNR of "filling + visible", 10 random masks at 75 % on the 13
+/// training images of Assets/images, 64 px with 8 px patches and 224 px with 16 px patches):
+/// one Gaussian of one patch scores 19.4 dB at 64 px, this mixture 19.9 dB; narrower smallest
+/// scales kept helping down to about a pixel (then less than 0.05 dB), and scales wider than a
+/// quarter of the image add nothing.
 public struct SmoothInpaintingSettings: Sendable, Equatable {
-    /// The narrowest Gaussian's σ in units of the patch size.
-    public var sigmaInPatches: Float
+    /// The narrowest Gaussian's σ, pixels.
+    public var smallestSigma: Float
     /// Each further scale is this many times wider than the previous one ...
     public var scaleStep: Float
-    /// ... and weighted by this factor relative to it (2-D normalised Gaussians).
+    /// ... and weighted by this factor relative to it.
     public var weightStep: Float
-    /// Number of scales in the mixture.
-    public var scales: Int
 
-    public init(sigmaInPatches: Float = 1, scaleStep: Float = 4, weightStep: Float = 0.01, scales: Int = 3) {
-        self.sigmaInPatches = sigmaInPatches
+    public init(smallestSigma: Float = 1, scaleStep: Float = 2, weightStep: Float = 0.25) {
+        self.smallestSigma = smallestSigma
         self.scaleStep = scaleStep
         self.weightStep = weightStep
-        self.scales = scales
     }
 
     public static let standard = SmoothInpaintingSettings()
+
+    /// The mixture for an image whose longer side is `side` pixels (at least one scale).
+    func scales(side: Int) -> [NormalizedConvolution.Scale] {
+        var out: [NormalizedConvolution.Scale] = []
+        var sigma = max(smallestSigma, 1e-3), weight: Float = 1
+        repeat {
+            out.append(.init(sigma: sigma, weight: weight))
+            sigma *= max(scaleStep, 1.01)
+            weight *= weightStep
+        } while sigma <= Float(side) / 2 && out.count < 64
+        return out
+    }
 }
 
 /// Baseline (b): hidden pixels interpolated from the visible ones by normalised convolution,
-///   fill_c = (K ∗ (w · I_c)) / (K ∗ w),   K = Σ_s weightStep^s · G(σ · scaleStep^s),
-/// σ = sigmaInPatches · patchSize pixels, w = 1 on visible pixels and 0 on hidden ones. Where
-/// K ∗ w vanishes (no visible pixel within reach, or none at all) the pixel gets the mean fill.
-/// image [H, W, 3] in 0...1; the result stays in 0...1 (a weighted average of visible pixels).
+///   fill_c = (K ∗ (w · I_c)) / (K ∗ w),   K = Σ_s weightStep^s · G(σ_s),
+/// w = 1 on visible pixels and 0 on hidden ones (see SmoothInpaintingSettings for σ_s). Where
+/// K ∗ w vanishes (no visible pixel within reach) the pixel gets the visible pixels' mean colour;
+/// with nothing visible the result is the mean fill's. image [H, W, 3] in 0...1; the result stays
+/// in 0...1 (a weighted average of visible pixels).
 public func smoothInpainting(_ image: RGBImage, masked: [Bool], patchSize: Int,
                              settings: SmoothInpaintingSettings = .standard) -> RGBImage {
     let mask = InpaintingMask(masked: masked, patchSize: patchSize, width: image.width, height: image.height)
@@ -74,13 +93,7 @@ public func smoothInpainting(_ image: RGBImage, masked: [Bool], patchSize: Int,
     let fallback = mask.visibleMean(image) ?? inpaintingFallbackColour
     if mask.visibleCount == 0 { return meanFillInpainting(image, masked: masked, patchSize: patchSize) }
 
-    var scales: [NormalizedConvolution.Scale] = []
-    var sigma = settings.sigmaInPatches * Float(patchSize), weight: Float = 1
-    for _ in 0..<max(settings.scales, 1) {
-        scales.append(.init(sigma: sigma, weight: weight))
-        sigma *= settings.scaleStep
-        weight *= settings.weightStep
-    }
+    let scales = settings.scales(side: max(image.width, image.height))
     let sums = NormalizedConvolution.sums(image, visibility: mask.visibility, scales: scales)
 
     let plane = image.width * image.height

@@ -17,7 +17,8 @@ struct EvalCommand: ParsableCommand {
               model          the reconstruction, de-normalised and clamped to 0...1
               mean fill      every hidden pixel gets the mean colour of the visible pixels
               interpolation  normalised convolution of the visible pixels with a mixture of
-                             Gaussians (σ = 1, 4 and 16 patches, weights 1, 0.01, 0.0001)
+                             Gaussians (σ = 1, 2, 4, … px up to half the side, weights
+                             1, 1/4, 1/16, …): a smooth inverse-distance weighting
             Scores: the MSE over the hidden pixels, and the PSNR, 10·log10(1/MSE), of "filling + \
             visible" against the original over the whole image (as `maex reconstruct` prints). \
             Visible pixels are the original's in all three, so only the hidden patches differ.

@@ -112,8 +112,8 @@ struct EvalReport {
             "baselines": [
                 "mean_fill": ["fallback_colour": [inpaintingFallbackColour.0, inpaintingFallbackColour.1,
                                                   inpaintingFallbackColour.2].map(Double.init)],
-                "interpolation": ["sigma_patches": Double(settings.sigmaInPatches), "scale_step": Double(settings.scaleStep),
-                                  "weight_step": Double(settings.weightStep), "scales": settings.scales],
+                "interpolation": ["smallest_sigma_px": Double(settings.smallestSigma), "scale_step": Double(settings.scaleStep),
+                                  "weight_step": Double(settings.weightStep)],
             ],
             "images": perImage,
             "overall": overall,
