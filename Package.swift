@@ -22,8 +22,11 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
 
+        // Vector kernels (AVX-512, AVX2+FMA, generic; chosen at run time) and a thread pool for the model.
+        .target(name: "CKernels", path: "Sources/CKernels", linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("m")]),
+
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimise),
-        .target(name: "MAE", dependencies: ["CBLAS"], swiftSettings: optimise),
+        .target(name: "MAE", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimise),
         .target(name: "Training", dependencies: ["MAE", "Imaging"], swiftSettings: optimise),
         .target(name: "Explorer", dependencies: ["CNcurses", "Imaging", "MAE", "Training"], swiftSettings: optimise),
         .executableTarget(

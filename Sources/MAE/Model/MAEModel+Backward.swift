@@ -32,23 +32,23 @@ extension MAEModel {
         let D = c.embedDim, Dd = c.decoderEmbedDim, P = c.patchDim
         let fanIn = c.inChans * c.patchSize * c.patchSize
 
-        // loss = maskedMSE(pred, target, mask)
-        d.pred.update(repeating: 0, count: N * L * P)
-        maskedMSEBackward(dPred: d.pred, pred: ws.pred, target: ws.target, mask: ws.mask, rows: N * L, width: P)
+        ComputeThreads.prepare()
+        // loss = maskedMSE(pred, target, mask): every row written (unmasked ones 0)
+        maskedMSEBackward(dPred: d.pred, pred: ws.pred, target: ws.target, mask: ws.mask, rows: N * L, width: P,
+                          accumulate: false)
         // pred[n] = decoder_pred(decoderNormed[n, 1:]): the class token's row gets no gradient.
         let dNormed = d.decoder.ln   // [N·Td, Dd], free until the decoder blocks run
-        dNormed.update(repeating: 0, count: N * Td * Dd)
         for n in 0..<N {
+            (dNormed + n * Td * Dd).update(repeating: 0, count: Dd)
             linearBackward(dInp: dNormed + (n * Td + 1) * Dd, dWeight: g + l.predWeight, dBias: g + l.predBias,
                            dOut: d.pred + n * L * P, inp: ws.decoderNormed + (n * Td + 1) * Dd,
-                           weight: w + l.predWeight, rows: L, inDim: Dd, outDim: P)
+                           weight: w + l.predWeight, rows: L, inDim: Dd, outDim: P, accumulateInput: false)
         }
         // decoderNormed = decoder_norm(last decoder block's output)
         let decoderLast = l.decoderBlocks.isEmpty ? UnsafePointer(ws.decoderInput) : UnsafePointer(ws.decoderBlocks.last!.output)
-        d.decoder.stream.update(repeating: 0, count: N * Td * Dd)
         layerNormBackward(dInp: d.decoder.stream, dWeight: g + l.decoderNormWeight, dBias: g + l.decoderNormBias,
                           dOut: dNormed, inp: decoderLast, weight: w + l.decoderNormWeight,
-                          mean: ws.decoderMean, rstd: ws.decoderRstd, rows: N * Td, width: Dd)
+                          mean: ws.decoderMean, rstd: ws.decoderRstd, rows: N * Td, width: Dd, accumulate: false)
         // x = decoder_blocks[i](x), last to first
         for i in stride(from: l.decoderBlocks.count - 1, through: 0, by: -1) {
             let input = i == 0 ? UnsafePointer(ws.decoderInput) : UnsafePointer(ws.decoderBlocks[i - 1].output)
@@ -56,21 +56,20 @@ extension MAEModel {
                           layout: l.decoderBlocks[i], batch: N, tokens: Td)
         }
         // decoderInput = unshuffle(cat(decoderEmbedded, mask tokens)) + decoder_pos_embed: a scatter
+        // (ids_restore is a permutation: each row of dEmbedded receives exactly one row)
         d.decoderEmbedded.update(repeating: 0, count: N * T * Dd)
         decoderTokensBackward(dY: d.decoderEmbedded, dMaskToken: g + l.maskToken, dX: d.decoder.stream,
                               idsRestore: ws.idsRestore, batch: N, keep: K, patches: L, width: Dd)
         // decoderEmbedded = decoder_embed(latent)
         let dLatent = d.encoder.ln   // [N·T, D], free until the encoder blocks run
-        dLatent.update(repeating: 0, count: N * T * D)
         linearBackward(dInp: dLatent, dWeight: g + l.decoderEmbedWeight, dBias: g + l.decoderEmbedBias,
                        dOut: d.decoderEmbedded, inp: ws.latent, weight: w + l.decoderEmbedWeight,
-                       rows: N * T, inDim: D, outDim: Dd)
+                       rows: N * T, inDim: D, outDim: Dd, accumulateInput: false)
         // latent = norm(last encoder block's output)
         let encoderLast = l.blocks.isEmpty ? UnsafePointer(ws.encoderInput) : UnsafePointer(ws.encoderBlocks.last!.output)
-        d.encoder.stream.update(repeating: 0, count: N * T * D)
         layerNormBackward(dInp: d.encoder.stream, dWeight: g + l.normWeight, dBias: g + l.normBias, dOut: dLatent,
                           inp: encoderLast, weight: w + l.normWeight, mean: ws.latentMean, rstd: ws.latentRstd,
-                          rows: N * T, width: D)
+                          rows: N * T, width: D, accumulate: false)
         // x = blocks[i](x), last to first
         for i in stride(from: l.blocks.count - 1, through: 0, by: -1) {
             let input = i == 0 ? UnsafePointer(ws.encoderInput) : UnsafePointer(ws.encoderBlocks[i - 1].output)

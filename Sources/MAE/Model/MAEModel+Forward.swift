@@ -53,6 +53,19 @@ extension MAEModel {
         return ws
     }
 
+    /// The batch-1 workspace for one explicit mask (no array of masks built: nothing allocated
+    /// once the shape has been seen).
+    func explicitWorkspace(mask m: PatchMask) -> Workspace {
+        let L = config.numPatches
+        precondition(m.count == L, "a mask has \(m.count) patches, the model has \(L)")
+        var keep = 0
+        for k in 0..<L where !m.masked[k] { keep += 1 }
+        let ws = workspace(batch: 1, keep: keep)
+        m.writeShuffle(into: ws.idsShuffle)
+        completeMasking(idsShuffle: ws.idsShuffle, idsRestore: ws.idsRestore, mask: ws.mask, patches: L, keep: keep)
+        return ws
+    }
+
     /// The loss for images [N, C, S, S] under explicit masks (N of them, equal visible counts).
     public func loss(images: UnsafePointer<Float>, masks: [PatchMask]) -> Float {
         forwardPass(explicitWorkspace(masks: masks), images: images)
@@ -61,6 +74,7 @@ extension MAEModel {
     /// Runs everything after the masking (ws.idsShuffle, idsRestore, mask already set) and returns
     /// the loss; every activation stays in `ws` for a backward.
     func forwardPass(_ ws: Workspace, images: UnsafePointer<Float>) -> Float {
+        ComputeThreads.prepare()
         let c = config, l = layout, w = UnsafePointer(parameters.baseAddress!)
         let N = ws.batch, K = ws.keep, T = K + 1, L = c.numPatches, Td = L + 1
         let D = c.embedDim, Dd = c.decoderEmbedDim, P = c.patchDim

@@ -84,14 +84,12 @@ struct BlockActivations {
     let qkv: UnsafeMutablePointer<Float>       // [rows, 3W] q | k | v
     let att: UnsafeMutablePointer<Float>       // [N, heads, T, T] softmax
     let atty: UnsafeMutablePointer<Float>      // [rows, W] heads concatenated, before proj
-    let attProj: UnsafeMutablePointer<Float>   // [rows, W]
     let residual2: UnsafeMutablePointer<Float> // [rows, W] x + attn
     let ln2: UnsafeMutablePointer<Float>       // [rows, W]
     let ln2Mean: UnsafeMutablePointer<Float>   // [rows]
     let ln2Rstd: UnsafeMutablePointer<Float>   // [rows]
-    let fch: UnsafeMutablePointer<Float>       // [rows, hidden] fc1 output
+    let fch: UnsafeMutablePointer<Float>       // [rows, hidden] fc1 output, bias included
     let fchGelu: UnsafeMutablePointer<Float>   // [rows, hidden]
-    let fcProj: UnsafeMutablePointer<Float>    // [rows, W] fc2 output
     let output: UnsafeMutablePointer<Float>    // [rows, W] residual2 + mlp
 
     init(pool: BufferPool, batch N: Int, tokens T: Int, width W: Int, hidden H: Int, heads: Int) {
@@ -100,12 +98,10 @@ struct BlockActivations {
         qkv = pool.floats(rows * 3 * W)
         att = pool.floats(N * heads * T * T)
         atty = pool.floats(rows * W)
-        attProj = pool.floats(rows * W)
         residual2 = pool.floats(rows * W)
         ln2 = pool.floats(rows * W); ln2Mean = pool.floats(rows); ln2Rstd = pool.floats(rows)
         fch = pool.floats(rows * H)
         fchGelu = pool.floats(rows * H)
-        fcProj = pool.floats(rows * W)
         output = pool.floats(rows * W)
     }
 }
@@ -118,12 +114,10 @@ struct BlockGradients {
     let atty: UnsafeMutablePointer<Float>     // [rows, W]
     let fch: UnsafeMutablePointer<Float>      // [rows, hidden]
     let fchGelu: UnsafeMutablePointer<Float>  // [rows, hidden]
-    let attScratch: UnsafeMutablePointer<Float> // [T, T] one head's dAtt
 
-    init(pool: BufferPool, rows: Int, tokens T: Int, width W: Int, hidden H: Int) {
+    init(pool: BufferPool, rows: Int, width W: Int, hidden H: Int) {
         stream = pool.floats(rows * W); ln = pool.floats(rows * W); qkv = pool.floats(rows * 3 * W)
         atty = pool.floats(rows * W); fch = pool.floats(rows * H); fchGelu = pool.floats(rows * H)
-        attScratch = pool.floats(T * T)
     }
 }
 
@@ -136,8 +130,8 @@ struct WorkspaceGradients {
 
     init(pool: BufferPool, config c: MAEConfig, batch N: Int, keep K: Int) {
         let T = K + 1, Td = c.numPatches + 1
-        encoder = BlockGradients(pool: pool, rows: N * T, tokens: T, width: c.embedDim, hidden: c.mlpHidden)
-        decoder = BlockGradients(pool: pool, rows: N * Td, tokens: Td, width: c.decoderEmbedDim,
+        encoder = BlockGradients(pool: pool, rows: N * T, width: c.embedDim, hidden: c.mlpHidden)
+        decoder = BlockGradients(pool: pool, rows: N * Td, width: c.decoderEmbedDim,
                                  hidden: c.decoderMlpHidden)
         pred = pool.floats(N * c.numPatches * c.patchDim)
         decoderEmbedded = pool.floats(N * T * c.decoderEmbedDim)

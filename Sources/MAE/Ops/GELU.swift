@@ -1,30 +1,30 @@
+import CKernels
+
 /// The exact GELU of `F.gelu` (erf form, not the tanh approximation):
 /// gelu(x) = ½·x·(1 + erf(x/√2)).
 ///
 /// erf and exp are evaluated by branch-free polynomials (below) instead of libm calls, so the
-/// loops vectorise; both are accurate to a few 1e-7 absolute, the rounding level of Float.
+/// loops vectorise; both are accurate to a few 1e-7 absolute, the rounding level of Float. The
+/// loops run in CKernels (the same polynomials in C, compiled for the CPU's vector units); the
+/// Swift copies below define them and are what the tests check the C ones against.
 
 /// out [count] = ½·x·(1 + erf(x/√2))
 func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
-    let invSqrt2: Float = 0.70710678118654752
-    for i in 0..<count {
-        let x = inp[i]
-        out[i] = 0.5 * x * (1 + fastErf(x * invSqrt2))
-    }
+    ck_gelu_forward(out, inp, count)
+}
+
+/// The MLP's fc1 epilogue: pre [rows, width] += bias; out = gelu(pre). pre is kept for the
+/// backward.
+func biasGELUForward(pre: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+                     bias: UnsafePointer<Float>, rows: Int, width: Int) {
+    ck_bias_gelu(pre, out, bias, rows, width)
 }
 
 /// Undoes `out = ½·x·(1 + erf(x/√2))`: dInp [count] += dOut · (Φ(x) + x·φ(x)), where Φ is the
-/// normal CDF and φ its density.
+/// normal CDF and φ its density (dInp = … when `accumulate` is false).
 func geluBackward(dInp: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
-                  inp: UnsafePointer<Float>, count: Int) {
-    let invSqrt2: Float = 0.70710678118654752
-    let invSqrt2Pi: Float = 0.39894228040143268
-    for i in 0..<count {
-        let x = inp[i]
-        let cdf = 0.5 * (1 + fastErf(x * invSqrt2))
-        let pdf = invSqrt2Pi * fastExp(-0.5 * x * x)
-        dInp[i] += dOut[i] * (cdf + x * pdf)
-    }
+                  inp: UnsafePointer<Float>, count: Int, accumulate: Bool = true) {
+    ck_gelu_backward(dInp, dOut, inp, count, accumulate ? 1 : 0)
 }
 
 /// erf(x) as the rational minimax fit x·P(x²)/Q(x²) on [−4, 4] used by Eigen and XLA for

@@ -1,8 +1,9 @@
-import CBLAS
+import CKernels
 
 /// Row-major `C = alpha·op(A)·op(B) + beta·C` through OpenBLAS, with the leading dimensions
 /// spelled out so that strided views (one head of a fused qkv row, one image of a batch) need
-/// no copies. op(A) is [m, k], op(B) is [k, n], C is [m, n].
+/// no copies. op(A) is [m, k], op(B) is [k, n], C is [m, n]. `ck_sgemm` hands large products to
+/// the kernel pool in blocks of C when OpenBLAS itself runs on one thread (see ComputeThreads).
 @inline(__always)
 func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -15,6 +16,5 @@ func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, a
         }
         return
     }
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    ck_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }

@@ -20,17 +20,23 @@ func maskedMSEForward(pred: UnsafePointer<Float>, target: UnsafePointer<Float>,
 }
 
 /// Undoes `loss = Σ mask·mean_P (pred − target)² / Σ mask`:
-/// dPred [rows, P] += dLoss · 2·mask·(pred − target) / (P·Σ mask).
+/// dPred [rows, P] += dLoss · 2·mask·(pred − target) / (P·Σ mask). When `accumulate` is false,
+/// every row is overwritten instead (the unmasked ones, and all when nothing is masked, with 0).
 func maskedMSEBackward(dPred: UnsafeMutablePointer<Float>, pred: UnsafePointer<Float>,
                        target: UnsafePointer<Float>, mask: UnsafePointer<Float>,
-                       rows: Int, width P: Int, dLoss: Float = 1) {
+                       rows: Int, width P: Int, dLoss: Float = 1, accumulate: Bool = true) {
     var maskSum: Float = 0
     for r in 0..<rows { maskSum += mask[r] }
-    if maskSum == 0 { return }
-    let scale = dLoss * 2 / (Float(P) * maskSum)
-    for r in 0..<rows where mask[r] != 0 {
+    let scale = maskSum == 0 ? 0 : dLoss * 2 / (Float(P) * maskSum)
+    for r in 0..<rows {
         let a = pred + r * P, b = target + r * P, d = dPred + r * P
         let s = scale * mask[r]
-        for i in 0..<P { d[i] += s * (a[i] - b[i]) }
+        if s == 0 {
+            if !accumulate { d.update(repeating: 0, count: P) }
+        } else if accumulate {
+            for i in 0..<P { d[i] += s * (a[i] - b[i]) }
+        } else {
+            for i in 0..<P { d[i] = s * (a[i] - b[i]) }
+        }
     }
 }

@@ -1,0 +1,77 @@
+// Vector kernels and a small thread pool for the MAE model: the element-wise and row-wise work
+// around the matrix products (LayerNorm, GELU, residual adds, bias sums, attention per head),
+// compiled for AVX-512, AVX2+FMA and plain x86-64/other CPUs, the best chosen at run time.
+//
+// Every function splits its work into chunks whose boundaries depend on the shape only, never
+// on the thread count, and every reduction adds in a fixed order: results are bit-identical for
+// any number of threads. All pointers are to float32, row-major; "+=" means accumulate.
+#ifndef MAEX_CKERNELS_H
+#define MAEX_CKERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: threads
+
+// Threads the pool may use for the next calls (the caller counts as one); clamped to 1...64.
+void ck_set_threads(int n);
+int ck_threads(void);
+// The instruction set the kernels were chosen for: "avx512", "avx2" or "generic".
+const char *ck_isa(void);
+
+// MARK: matrix products
+
+// Row-major C = alpha·op(A)·op(B) + beta·C through cblas_sgemm. With more than one pool
+// thread and OpenBLAS itself on one thread, C is cut into row (or column) blocks that the pool's
+// threads multiply concurrently; otherwise one call on the caller's thread.
+void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
+              const float *b, long ldb, float beta, float *c, long ldc);
+
+// MARK: element-wise
+
+// out[i] = a[i] + b[i]
+void ck_add(float *out, const float *a, const float *b, long count);
+// out[r, :] = x[r, :] + bias   (x may be NULL: out[r, :] = bias)
+void ck_add_rows(float *out, const float *x, const float *bias, long rows, long width);
+// acc[c] += Σ_r x[r, c]   (a Linear's bias gradient)
+void ck_column_sums(float *acc, const float *x, long rows, long width);
+
+// MARK: GELU (exact, erf form)
+
+// out = ½·x·(1 + erf(x/√2))
+void ck_gelu_forward(float *out, const float *x, long count);
+// pre[r, :] += bias (if not NULL); out = ½·pre·(1 + erf(pre/√2))
+void ck_bias_gelu(float *pre, float *out, const float *bias, long rows, long width);
+// dx (+)= dy · gelu'(x); accumulate = 0 overwrites dx
+void ck_gelu_backward(float *dx, const float *dy, const float *x, long count, int accumulate);
+
+// MARK: LayerNorm (biased variance)
+
+void ck_layernorm_forward(float *out, float *mean, float *rstd, const float *x, const float *weight,
+                          const float *bias, long rows, long width, float eps);
+// dx (+)= …; dweight += Σ dy·x̂; dbias += Σ dy. accumulate = 0 overwrites dx.
+void ck_layernorm_backward(float *dx, float *dweight, float *dbias, const float *dy, const float *x,
+                           const float *weight, const float *mean, const float *rstd, long rows, long width,
+                           int accumulate);
+
+// MARK: attention
+
+// qkv [batch, T, 3D] (q | k | v, heads contiguous within each); out [batch, T, D];
+// att [batch, heads, T, T] = softmax(q·kᵀ/√hd) per head.
+void ck_attention_forward(float *out, float *att, const float *qkv, long batch, long tokens, long width,
+                          long heads);
+// dqkv [batch, T, 3D] = (or +=, accumulate ≠ 0) the gradient of out given dout [batch, T, D].
+void ck_attention_backward(float *dqkv, const float *dout, const float *qkv, const float *att, long batch,
+                           long tokens, long width, long heads, int accumulate);
+
+// The same scalar functions the kernels use, for tests: erf and exp by polynomials.
+float ck_erf(float x);
+float ck_exp(float x);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

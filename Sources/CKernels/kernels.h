@@ -1,0 +1,35 @@
+// Internal: one instruction set's copy of the kernels, as a table of functions over ranges.
+#ifndef MAEX_CKERNELS_KERNELS_H
+#define MAEX_CKERNELS_KERNELS_H
+#include <math.h>
+#include <stdint.h>
+#include "pool.h"
+
+typedef struct {
+    void (*add)(float *out, const float *a, const float *b, long begin, long end);
+    void (*add_rows)(float *out, const float *x, const float *bias, long width, long begin, long end);
+    void (*column_sums)(float *acc, const float *x, long rows, long width, long begin, long end);
+    void (*bias_gelu)(float *pre, float *out, const float *bias, long width, long begin, long end);
+    void (*gelu_backward)(float *dx, const float *dy, const float *x, int accumulate, long begin, long end);
+    void (*layernorm_forward)(float *out, float *mean, float *rstd, const float *x, const float *w,
+                              const float *b, long width, float eps, long begin, long end);
+    void (*layernorm_backward_input)(float *dx, const float *dy, const float *x, const float *w,
+                                     const float *mean, const float *rstd, long width, int accumulate, long begin,
+                                     long end);
+    void (*layernorm_backward_params)(float *dw, float *db, const float *dy, const float *x, const float *mean,
+                                      const float *rstd, long rows, long width, long begin, long end);
+    void (*attention_forward)(float *out, float *att, const float *qkv, long T, long D, long heads, long begin,
+                              long end);
+    void (*attention_backward)(float *dqkv, const float *dout, const float *qkv, const float *att, long T,
+                               long D, long heads, int accumulate, long begin, long end);
+    float (*erf)(float x);
+    float (*exp)(float x);
+} ck_kernel_table;
+
+extern const ck_kernel_table ck_kernels_generic;
+#if defined(__x86_64__)
+extern const ck_kernel_table ck_kernels_avx2;
+extern const ck_kernel_table ck_kernels_avx512;
+#endif
+
+#endif

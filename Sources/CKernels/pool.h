@@ -1,0 +1,16 @@
+// Internal: the thread pool and per-thread scratch behind the kernels.
+#ifndef MAEX_CKERNELS_POOL_H
+#define MAEX_CKERNELS_POOL_H
+#include <stddef.h>
+#include "CKernels.h"
+
+// Runs fn(ctx, begin, end) over [0, count) in chunks of `grain` (the last one shorter), on the
+// pool's threads and the caller's. Chunk boundaries depend on count and grain only.
+typedef void (*ck_chunk_fn)(void *ctx, long begin, long end);
+void ck_parallel_for(long count, long grain, ck_chunk_fn fn, void *ctx);
+
+// A 64-byte aligned buffer of at least `bytes` owned by the calling thread, reused by its next
+// call (grown, never shrunk): kernels take their temporaries from here, not from malloc.
+void *ck_scratch(size_t bytes);
+
+#endif
