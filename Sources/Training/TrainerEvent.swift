@@ -26,7 +26,7 @@ public enum TrainerFailure: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .nonFiniteLoss(let step, let loss):
-            "the loss became \(loss) at step \(step); training stopped, the last good checkpoint is kept "
+            "the loss became \(loss.isNaN ? "NaN" : loss > 0 ? "+inf" : "-inf") at step \(step); training stopped, the last good checkpoint is kept "
                 + "(try a lower --lr or --blr, or more --warmup-steps)"
         case .save(let e): "cannot save: \(e)"
         case .data(let e): e.description
