@@ -48,7 +48,7 @@ public final class Trainer: @unchecked Sendable {
         gradients = .allocate(capacity: session.model.table.count)
         gradients.initialize(repeating: 0)
         let o = session.options, c = session.config.model
-        loader = BatchLoader(dataset: session.dataset, augmentation: Augmentation(side: c.imgSize),
+        loader = BatchLoader(dataset: session.dataset, augmentation: Augmentation(side: c.imgSize, options: o),
                              maskNoise: MaskNoise(strategy: MaskStrategy(rawValue: o.strategy) ?? .random,
                                                   ratio: o.maskRatio, gridSize: c.gridSize),
                              batchSize: o.batchSize, seed: session.state.seed, start: session.state.position,

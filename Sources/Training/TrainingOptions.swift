@@ -32,6 +32,14 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var logEvery: Int = 10
     /// Decoded images kept in memory, in bytes.
     public var cacheBytes: Int = 1 << 30
+    /// Smallest crop area, as a fraction of the image (RandomResizedCrop's scale lower bound).
+    public var cropScaleMin: Double = 0.2
+    /// Random permutation of the RGB channels per image.
+    public var channelShuffle: Bool = false
+    /// Saturation jitter: factor uniform in max(0, 1 − s)...1 + s; 0 is off.
+    public var saturation: Double = 0
+    /// Probability of turning an image grey.
+    public var greyProbability: Double = 0
 
     /// Steps when neither `steps` nor `epochs` is given.
     public static let defaultSteps = 1000
@@ -45,6 +53,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case warmupSteps = "warmup_steps", warmupEpochs = "warmup_epochs", minLR = "min_lr"
         case weightDecay = "weight_decay", maskRatio = "mask_ratio", strategy, seed, threads
         case saveEvery = "save_every", logEvery = "log_every", cacheBytes = "cache_bytes"
+        case cropScaleMin = "crop_scale_min", channelShuffle = "channel_shuffle", saturation
+        case greyProbability = "grey_prob"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -67,6 +77,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         saveEvery = try c.decodeIfPresent(Int.self, forKey: .saveEvery) ?? d.saveEvery
         logEvery = try c.decodeIfPresent(Int.self, forKey: .logEvery) ?? d.logEvery
         cacheBytes = try c.decodeIfPresent(Int.self, forKey: .cacheBytes) ?? d.cacheBytes
+        // Absent in runs made before these options: their defaults are what those runs did.
+        cropScaleMin = try c.decodeIfPresent(Double.self, forKey: .cropScaleMin) ?? d.cropScaleMin
+        channelShuffle = try c.decodeIfPresent(Bool.self, forKey: .channelShuffle) ?? d.channelShuffle
+        saturation = try c.decodeIfPresent(Double.self, forKey: .saturation) ?? d.saturation
+        greyProbability = try c.decodeIfPresent(Double.self, forKey: .greyProbability) ?? d.greyProbability
     }
 
     /// Images per optimizer step.
@@ -90,6 +105,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if let threads, threads < 1 { return "--threads must be at least 1, got \(threads)" }
         if saveEvery < 1 { return "--save-every must be at least 1, got \(saveEvery)" }
         if logEvery < 1 { return "--log-every must be at least 1, got \(logEvery)" }
+        if !(cropScaleMin > 0 && cropScaleMin <= 1) { return "--crop-scale-min must be in (0, 1], got \(cropScaleMin)" }
+        if !(saturation >= 0 && saturation.isFinite) { return "--saturation must be 0 or more, got \(saturation)" }
+        if !(greyProbability >= 0 && greyProbability <= 1) { return "--grey-prob must be between 0 and 1, got \(greyProbability)" }
         return nil
     }
 }

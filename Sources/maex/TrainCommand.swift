@@ -86,6 +86,24 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("log-every"), help: "Print and log a metrics line every N steps (default 10).")
     var logEvery: Int?
 
+    @Option(name: .customLong("crop-scale-min"),
+            help: "Smallest random crop, as a fraction of the image's area (default 0.2, the authors'; ≤ 1).")
+    var cropScaleMin: Double?
+
+    @Flag(name: .customLong("channel-shuffle"), help: "Reorder each image's R, G, B channels at random (colour augmentation).")
+    var channelShuffle = false
+
+    @Option(help: ArgumentHelp("Saturation jitter: scale each image's saturation by a factor in max(0, 1−s)…1+s (default 0: off).",
+                               valueName: "s"))
+    var saturation: Double?
+
+    @Option(name: .customLong("grey-prob"), help: ArgumentHelp("Probability of turning an image grey (default 0).", valueName: "p"))
+    var greyProb: Double?
+
+    @Option(help: ArgumentHelp("When the run completes, also write its weights to this file in F16 (half the size; "
+                               + "what maex ships as its default model).", valueName: "file"))
+    var export: String?
+
     @Option(name: .customLong("cache-mb"), help: "Memory for decoded images, in MiB (default 1024); the rest is decoded when used.")
     var cacheMB: Int?
 
@@ -118,6 +136,10 @@ struct TrainCommand: ParsableCommand {
         if let saveEvery { o.saveEvery = saveEvery }
         if let logEvery { o.logEvery = logEvery }
         if let cacheMB { o.cacheBytes = cacheMB << 20 }
+        if let cropScaleMin { o.cropScaleMin = cropScaleMin }
+        if channelShuffle { o.channelShuffle = true }
+        if let saturation { o.saturation = saturation }
+        if let greyProb { o.greyProbability = greyProb }
         return o
     }
 
@@ -156,6 +178,10 @@ struct TrainCommand: ParsableCommand {
         if a.maskRatio != b.maskRatio { names.append("--mask-ratio") }
         if a.strategy != b.strategy { names.append("--strategy") }
         if a.seed != b.seed { names.append("--seed") }
+        if a.cropScaleMin != b.cropScaleMin { names.append("--crop-scale-min") }
+        if a.channelShuffle != b.channelShuffle { names.append("--channel-shuffle") }
+        if a.saturation != b.saturation { names.append("--saturation") }
+        if a.greyProbability != b.greyProbability { names.append("--grey-prob") }
         return names
     }
 
@@ -191,6 +217,16 @@ struct TrainCommand: ParsableCommand {
         signals.remove()
         TrainCommand.summarise(outcome, session: session, trainer: trainer, progress: progress)
         if case .failed = outcome { throw CommandSupport.failure }
+        if case .completed(let step) = outcome, let export, let run = session.run {
+            do {
+                // The saved checkpoint, not the live weights: the export is exactly what was saved.
+                let model = try Checkpoint.load(path: run.checkpointPath)
+                try Checkpoint.save(model, to: export, storage: .f16, metadata: ["train.step": String(step)])
+            } catch {
+                throw CommandSupport.fail("\(error)")
+            }
+            progress.message("exported \(export) (F16)")
+        }
     }
 
     static func header(_ s: TrainingSession) -> String {
@@ -203,6 +239,7 @@ struct TrainCommand: ParsableCommand {
                    c.normPixLoss ? ", norm-pix targets" : ""),
             "data: \(s.dataset.count) images in \(s.config.data)"
                 + (s.dataset.skippedAtOpen.isEmpty ? "" : " (\(s.dataset.skippedAtOpen.count) skipped)"),
+            augmentationLine(o),
             String(format: "plan: %d steps of %d images (batch %d × accum %d), lr %.3g, warmup %.0f steps, min lr %.3g, "
                    + "mask %.2f %@, seed %llu", p.totalSteps, p.effectiveBatch, o.batchSize, o.accum, p.peakLR,
                    p.warmupSteps, p.minLR, o.maskRatio, o.strategy, o.seed),
@@ -211,6 +248,14 @@ struct TrainCommand: ParsableCommand {
             lines.append(s.resumed ? "run: \(run.path), resuming at step \(s.state.step)" : "run: \(run.path)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    static func augmentationLine(_ o: TrainingOptions) -> String {
+        var parts = [String(format: "crop scale %g–1, flips", o.cropScaleMin)]
+        if o.channelShuffle { parts.append("channel shuffle") }
+        if o.saturation > 0 { parts.append(String(format: "saturation ±%g", o.saturation)) }
+        if o.greyProbability > 0 { parts.append(String(format: "grey %g", o.greyProbability)) }
+        return "augmentation: " + parts.joined(separator: ", ")
     }
 
     static func summarise(_ outcome: TrainerOutcome, session: TrainingSession, trainer: Trainer, progress: TrainProgress) {
