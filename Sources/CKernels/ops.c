@@ -171,6 +171,9 @@ void ck_attention_backward(float *dqkv, const float *dout, const float *qkv, con
 
 // MARK: sgemm
 
+// Products below this many flops (2·m·n·k) per block are not worth a thread's hand-over.
+static const double min_block_flops = 5e5;
+
 typedef struct {
     int transA, transB;
     long m, n, k, lda, ldb, ldc, block;
@@ -205,15 +208,20 @@ void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const
     gemm_args g = {transA, transB, m, n, k, lda, ldb, ldc, 0, 1, alpha, beta, a, b, c};
     // The pool splits only while OpenBLAS runs single-threaded: never threads inside threads.
     double flops = 2.0 * (double)m * (double)n * (double)k;
-    if (ck_threads() <= 1 || openblas_get_num_threads() > 1 || flops < 4e6) {
+    if (openblas_get_num_threads() > 1 || flops < 2 * min_block_flops) {
         gemm_call(&g, m, n, a, b, c);
         return;
     }
-    // Blocks of C of about 2 MFLOP or more, cut along the longer side in multiples of 16.
+    // Up to 8 blocks of C along its longer side, each at least min_block_flops and a multiple of
+    // 16 rows or columns. The blocks depend on the shape alone: one thread runs them in turn and
+    // computes exactly what two do.
     g.split_rows = m >= n;
-    long side = g.split_rows ? m : n, other = g.split_rows ? n : m;
-    long block = (long)(2e6 / (2.0 * (double)other * (double)k));
-    if (block < 16) block = 16;
+    long side = g.split_rows ? m : n;
+    long blocks = (long)(flops / min_block_flops);
+    static long max_blocks = 0;
+    if (!max_blocks) { const char *e = getenv("MAEX_MAX_BLOCKS"); max_blocks = e ? atol(e) : 8; }
+    if (blocks > max_blocks) blocks = max_blocks;
+    long block = (side + blocks - 1) / blocks;
     block = (block + 15) & ~15L;
     if (block > side) block = side;
     g.block = block;

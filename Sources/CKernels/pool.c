@@ -215,8 +215,11 @@ void *ck_scratch(size_t bytes) {
     }
     if (s->bytes < bytes) {
         free(s->data);
-        // 64-byte aligned, rounded up so that small growths do not reallocate every time.
+        // 64-byte aligned and at least 2 MB: enough for every kernel of the presets (attention
+        // needs (hd + T)·T floats, 190 KB for ViT-B's decoder), so that after a thread's first
+        // use it does not grow, whichever thread the pool hands a kernel's chunks to.
         size_t size = (bytes + 4095) & ~(size_t)4095;
+        if (size < ((size_t)2 << 20)) size = (size_t)2 << 20;
         if (posix_memalign(&s->data, 64, size) != 0) abort();
         s->bytes = size;
     }

@@ -36,6 +36,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Least number of timed batch-1 reconstructions.")
     var runs = 20
 
+    /// For profiling one part at a time.
+    @Option(help: .hidden)
+    var only: String?
+
     @Flag(help: "Print one JSON object (the reference's keys train_images_per_s, forward_ms, threads, batch, and more).")
     var json = false
 
@@ -44,6 +48,9 @@ struct BenchCommand: ParsableCommand {
         if steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
         if threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if runs < 1 { throw ValidationError("--runs must be at least 1, got \(runs)") }
+        if let only, !["training", "latency", "sgemm"].contains(only) {
+            throw ValidationError("--only must be training, latency or sgemm, got \(only)")
+        }
     }
 
     func run() throws {
@@ -65,10 +72,13 @@ struct BenchCommand: ParsableCommand {
         }
         Threads.set(threads)
         progress("cblas_sgemm 1024³ on \(threads) thread\(threads == 1 ? "" : "s")")
-        let sgemm = BenchMeasurement.sgemmGFLOPs()
+        func wanted(_ part: String) -> Bool { only == nil || only == part }
+        let sgemm = wanted("sgemm") ? BenchMeasurement.sgemmGFLOPs() : .nan
         let model = try MAEModel(config: c, seed: 0)
-        let train = BenchMeasurement.training(model: model, batch: batch, steps: steps, progress: progress)
-        let latency = BenchMeasurement.latency(model: model, runs: runs, progress: progress)
+        let train = wanted("training") ? BenchMeasurement.training(model: model, batch: batch, steps: steps, progress: progress)
+            : (seconds: .nan, imagesPerSecond: .nan, gflops: .nan)
+        let latency = wanted("latency") ? BenchMeasurement.latency(model: model, runs: runs, progress: progress)
+            : (median: .nan, mean: .nan, runs: 0)
         return BenchResult(config: c, threads: threads, batch: batch, steps: steps, trainSeconds: train.seconds,
                            trainImagesPerSecond: train.imagesPerSecond, trainGFLOPs: train.gflops,
                            latencyMedianMs: latency.median, latencyMeanMs: latency.mean, latencyRuns: latency.runs,

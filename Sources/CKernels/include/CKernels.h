@@ -24,9 +24,9 @@ const char *ck_isa(void);
 
 // MARK: matrix products
 
-// Row-major C = alpha·op(A)·op(B) + beta·C through cblas_sgemm. With more than one pool
-// thread and OpenBLAS itself on one thread, C is cut into row (or column) blocks that the pool's
-// threads multiply concurrently; otherwise one call on the caller's thread.
+// Row-major C = alpha·op(A)·op(B) + beta·C through cblas_sgemm. While OpenBLAS itself runs on
+// one thread, a large C is cut into up to 8 row (or column) blocks, fixed by the shape, that the
+// pool's threads multiply concurrently; otherwise one call on the caller's thread.
 void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
               const float *b, long ldb, float beta, float *c, long ldc);
 

@@ -32,7 +32,8 @@ extension MAEModel {
         let D = c.embedDim, Dd = c.decoderEmbedDim, P = c.patchDim
         let fanIn = c.inChans * c.patchSize * c.patchSize
 
-        ComputeThreads.prepare()
+        ComputeThreads.begin()
+        defer { ComputeThreads.end() }
         // loss = maskedMSE(pred, target, mask): every row written (unmasked ones 0)
         maskedMSEBackward(dPred: d.pred, pred: ws.pred, target: ws.target, mask: ws.mask, rows: N * L, width: P,
                           accumulate: false)
@@ -45,7 +46,9 @@ extension MAEModel {
                            weight: w + l.predWeight, rows: L, inDim: Dd, outDim: P, accumulateInput: false)
         }
         // decoderNormed = decoder_norm(last decoder block's output)
-        let decoderLast = l.decoderBlocks.isEmpty ? UnsafePointer(ws.decoderInput) : UnsafePointer(ws.decoderBlocks.last!.output)
+        let decoderDepth = l.decoderBlocks.count
+        let decoderLast = decoderDepth == 0 ? UnsafePointer(ws.decoderInput)
+            : UnsafePointer(ws.decoderBlocks[decoderDepth - 1].output)
         layerNormBackward(dInp: d.decoder.stream, dWeight: g + l.decoderNormWeight, dBias: g + l.decoderNormBias,
                           dOut: dNormed, inp: decoderLast, weight: w + l.decoderNormWeight,
                           mean: ws.decoderMean, rstd: ws.decoderRstd, rows: N * Td, width: Dd, accumulate: false)
@@ -66,7 +69,8 @@ extension MAEModel {
                        dOut: d.decoderEmbedded, inp: ws.latent, weight: w + l.decoderEmbedWeight,
                        rows: N * T, inDim: D, outDim: Dd, accumulateInput: false)
         // latent = norm(last encoder block's output)
-        let encoderLast = l.blocks.isEmpty ? UnsafePointer(ws.encoderInput) : UnsafePointer(ws.encoderBlocks.last!.output)
+        let depth = l.blocks.count
+        let encoderLast = depth == 0 ? UnsafePointer(ws.encoderInput) : UnsafePointer(ws.encoderBlocks[depth - 1].output)
         layerNormBackward(dInp: d.encoder.stream, dWeight: g + l.normWeight, dBias: g + l.normBias, dOut: dLatent,
                           inp: encoderLast, weight: w + l.normWeight, mean: ws.latentMean, rstd: ws.latentRstd,
                           rows: N * T, width: D, accumulate: false)

@@ -74,7 +74,8 @@ extension MAEModel {
     /// Runs everything after the masking (ws.idsShuffle, idsRestore, mask already set) and returns
     /// the loss; every activation stays in `ws` for a backward.
     func forwardPass(_ ws: Workspace, images: UnsafePointer<Float>) -> Float {
-        ComputeThreads.prepare()
+        ComputeThreads.begin()
+        defer { ComputeThreads.end() }
         let c = config, l = layout, w = UnsafePointer(parameters.baseAddress!)
         let N = ws.batch, K = ws.keep, T = K + 1, L = c.numPatches, Td = L + 1
         let D = c.embedDim, Dd = c.decoderEmbedDim, P = c.patchDim
@@ -88,9 +89,9 @@ extension MAEModel {
         encoderTokensForward(x: ws.encoderInput, emb: ws.patchEmbedded, cls: w + l.clsToken, pos: w + l.posEmbed,
                              ids: ws.idsShuffle, idsStride: L, batch: N, keep: K, width: D)
         var x = UnsafePointer(ws.encoderInput)
-        for (b, acts) in zip(l.blocks, ws.encoderBlocks) {
-            blockForward(acts: acts, input: x, params: w, layout: b, batch: N, tokens: T)
-            x = UnsafePointer(acts.output)
+        for i in 0..<l.blocks.count {
+            blockForward(acts: ws.encoderBlocks[i], input: x, params: w, layout: l.blocks[i], batch: N, tokens: T)
+            x = UnsafePointer(ws.encoderBlocks[i].output)
         }
         layerNormForward(out: ws.latent, mean: ws.latentMean, rstd: ws.latentRstd, inp: x,
                          weight: w + l.normWeight, bias: w + l.normBias, rows: N * T, width: D)
@@ -102,9 +103,10 @@ extension MAEModel {
                              pos: w + l.decoderPosEmbed, idsRestore: ws.idsRestore, batch: N, keep: K,
                              patches: L, width: Dd)
         x = UnsafePointer(ws.decoderInput)
-        for (b, acts) in zip(l.decoderBlocks, ws.decoderBlocks) {
-            blockForward(acts: acts, input: x, params: w, layout: b, batch: N, tokens: Td)
-            x = UnsafePointer(acts.output)
+        for i in 0..<l.decoderBlocks.count {
+            blockForward(acts: ws.decoderBlocks[i], input: x, params: w, layout: l.decoderBlocks[i], batch: N,
+                         tokens: Td)
+            x = UnsafePointer(ws.decoderBlocks[i].output)
         }
         layerNormForward(out: ws.decoderNormed, mean: ws.decoderMean, rstd: ws.decoderRstd, inp: x,
                          weight: w + l.decoderNormWeight, bias: w + l.decoderNormBias, rows: N * Td, width: Dd)

@@ -58,8 +58,10 @@ public final class MAEModel: @unchecked Sendable {
     }
 
     /// The workspace for this shape, allocated on first use and kept for the next call.
+    /// (Plain index loops here and in the passes: the generic collection algorithms allocate in
+    /// unoptimised builds, and a step must not allocate in any build.)
     func workspace(batch: Int, keep: Int) -> Workspace {
-        if let i = workspaces.firstIndex(where: { $0.batch == batch && $0.keep == keep }) {
+        for i in 0..<workspaces.count where workspaces[i].batch == batch && workspaces[i].keep == keep {
             let w = workspaces.remove(at: i)
             workspaces.append(w)
             return w
