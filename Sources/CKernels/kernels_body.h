@@ -247,6 +247,32 @@ static inline __attribute__((always_inline)) void KFN(gemm_tile)(const int mr, c
                        alpha, accumulate);                                                            \
         break;
 
+// One column block of half a vector (VW/2 floats) for a tile of up to MR rows: the tail of a row
+// of scores whose length is a multiple of VW/2.
+typedef float hvec_t __attribute__((vector_size(VW / 2 * sizeof(float))));
+
+static inline __attribute__((always_inline)) void KFN(gemm_tile_half)(const int mr, long k, const float *a,
+                                                                       long ars, long acs, const float *b,
+                                                                       long ldb, float *c, long ldc, float alpha,
+                                                                       int accumulate) {
+    hvec_t acc[MR];
+    for (int r = 0; r < mr; r++) acc[r] = (hvec_t){0};
+    for (long kk = 0; kk < k; kk++) {
+        hvec_t bv;
+        __builtin_memcpy(&bv, b + kk * ldb, sizeof bv);
+        for (int r = 0; r < mr; r++) acc[r] += a[r * ars + kk * acs] * bv;
+    }
+    for (int r = 0; r < mr; r++) {
+        hvec_t x = alpha * acc[r];
+        if (accumulate) {
+            hvec_t old;
+            __builtin_memcpy(&old, c + r * ldc, sizeof old);
+            x += old;
+        }
+        __builtin_memcpy(c + r * ldc, &x, sizeof x);
+    }
+}
+
 static void KFN(small_gemm)(long m, long n, long k, const float *a, long ars, long acs, const float *b,
                             long ldb, float *c, long ldc, float alpha, int accumulate) {
     long nvec = n / VW;
@@ -261,8 +287,21 @@ static void KFN(small_gemm)(long m, long n, long k, const float *a, long ars, lo
             }
         }
     }
-    // Columns past the last full vector.
-    for (long col = nvec * VW; col < n; col++)
+    long first = nvec * VW;
+    if (VW > 1 && n - first >= VW / 2) {
+        for (long i = 0; i < m; i += MR) {
+            int mr = (int)(m - i < MR ? m - i : MR);
+            switch (mr) {
+            case 1: KFN(gemm_tile_half)(1, k, a + i * ars, ars, acs, b + first, ldb, c + i * ldc + first, ldc, alpha, accumulate); break;
+            case 2: KFN(gemm_tile_half)(2, k, a + i * ars, ars, acs, b + first, ldb, c + i * ldc + first, ldc, alpha, accumulate); break;
+            case 3: KFN(gemm_tile_half)(3, k, a + i * ars, ars, acs, b + first, ldb, c + i * ldc + first, ldc, alpha, accumulate); break;
+            default: KFN(gemm_tile_half)(MR, k, a + i * ars, ars, acs, b + first, ldb, c + i * ldc + first, ldc, alpha, accumulate); break;
+            }
+        }
+        first += VW / 2;
+    }
+    // Columns past the last full or half vector.
+    for (long col = first; col < n; col++)
         for (long i = 0; i < m; i++) {
             float sum = 0;
             for (long kk = 0; kk < k; kk++) sum += a[i * ars + kk * acs] * b[kk * ldb + col];
@@ -271,16 +310,59 @@ static void KFN(small_gemm)(long m, long n, long k, const float *a, long ars, lo
         }
 }
 
-// rows [T, hd] with stride ld → t [hd, Tp], the columns T..<Tp zero.
+// rows [T, hd] with stride ld → t [hd, Tp], the columns T..<Tp zero. 8×8 blocks go through
+// registers (three rounds of shuffles), the edges one value at a time.
+typedef float v8_t __attribute__((vector_size(8 * sizeof(float))));
+
 static void KFN(transpose_padded)(float *restrict t, const float *restrict x, long ld, long T, long hd, long Tp) {
+    long T8 = T & ~7L, hd8 = hd & ~7L;
+    for (long j = 0; j < T8; j += 8) {
+        for (long d = 0; d < hd8; d += 8) {
+            v8_t r[8];
+            for (int i = 0; i < 8; i++) __builtin_memcpy(&r[i], x + (j + i) * ld + d, sizeof(v8_t));
+            v8_t a0 = __builtin_shufflevector(r[0], r[1], 0, 8, 1, 9, 4, 12, 5, 13);
+            v8_t a1 = __builtin_shufflevector(r[0], r[1], 2, 10, 3, 11, 6, 14, 7, 15);
+            v8_t a2 = __builtin_shufflevector(r[2], r[3], 0, 8, 1, 9, 4, 12, 5, 13);
+            v8_t a3 = __builtin_shufflevector(r[2], r[3], 2, 10, 3, 11, 6, 14, 7, 15);
+            v8_t a4 = __builtin_shufflevector(r[4], r[5], 0, 8, 1, 9, 4, 12, 5, 13);
+            v8_t a5 = __builtin_shufflevector(r[4], r[5], 2, 10, 3, 11, 6, 14, 7, 15);
+            v8_t a6 = __builtin_shufflevector(r[6], r[7], 0, 8, 1, 9, 4, 12, 5, 13);
+            v8_t a7 = __builtin_shufflevector(r[6], r[7], 2, 10, 3, 11, 6, 14, 7, 15);
+            v8_t b0 = __builtin_shufflevector(a0, a2, 0, 1, 8, 9, 4, 5, 12, 13);
+            v8_t b1 = __builtin_shufflevector(a0, a2, 2, 3, 10, 11, 6, 7, 14, 15);
+            v8_t b2 = __builtin_shufflevector(a1, a3, 0, 1, 8, 9, 4, 5, 12, 13);
+            v8_t b3 = __builtin_shufflevector(a1, a3, 2, 3, 10, 11, 6, 7, 14, 15);
+            v8_t b4 = __builtin_shufflevector(a4, a6, 0, 1, 8, 9, 4, 5, 12, 13);
+            v8_t b5 = __builtin_shufflevector(a4, a6, 2, 3, 10, 11, 6, 7, 14, 15);
+            v8_t b6 = __builtin_shufflevector(a5, a7, 0, 1, 8, 9, 4, 5, 12, 13);
+            v8_t b7 = __builtin_shufflevector(a5, a7, 2, 3, 10, 11, 6, 7, 14, 15);
+            v8_t c[8] = {
+                __builtin_shufflevector(b0, b4, 0, 1, 2, 3, 8, 9, 10, 11),
+                __builtin_shufflevector(b1, b5, 0, 1, 2, 3, 8, 9, 10, 11),
+                __builtin_shufflevector(b2, b6, 0, 1, 2, 3, 8, 9, 10, 11),
+                __builtin_shufflevector(b3, b7, 0, 1, 2, 3, 8, 9, 10, 11),
+                __builtin_shufflevector(b0, b4, 4, 5, 6, 7, 12, 13, 14, 15),
+                __builtin_shufflevector(b1, b5, 4, 5, 6, 7, 12, 13, 14, 15),
+                __builtin_shufflevector(b2, b6, 4, 5, 6, 7, 12, 13, 14, 15),
+                __builtin_shufflevector(b3, b7, 4, 5, 6, 7, 12, 13, 14, 15),
+            };
+            for (int i = 0; i < 8; i++) __builtin_memcpy(t + (d + i) * Tp + j, &c[i], sizeof(v8_t));
+        }
+        for (long d = hd8; d < hd; d++)
+            for (long i = 0; i < 8; i++) t[d * Tp + j + i] = x[(j + i) * ld + d];
+    }
     for (long d = 0; d < hd; d++) {
         float *row = t + d * Tp;
-        for (long j = 0; j < T; j++) row[j] = x[j * ld + d];
+        _Pragma("clang loop vectorize(disable)") for (long j = T8; j < T; j++) row[j] = x[j * ld + d];
         for (long j = T; j < Tp; j++) row[j] = 0;
     }
 }
 
-static inline long KFN(padded)(long T) { return (T + VW - 1) / VW * VW; }
+// Rows of scores are padded to half vectors: 17 keys take 24 columns with AVX-512, not 32.
+static inline long KFN(padded)(long T) {
+    long unit = VW >= 2 ? VW / 2 : 1;
+    return (T + unit - 1) / unit * unit;
+}
 
 // Per task one (image, head): t = n·heads + h. q, k, v of the head: rows of hd values 3D apart.
 static void KFN(attention_forward)(float *out, float *att, const float *qkv, long T, long D, long heads,

@@ -214,13 +214,13 @@ void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const
     }
     // Up to 8 blocks of C along its longer side, each at least min_block_flops and a multiple of
     // 16 rows or columns. The blocks depend on the shape alone: one thread runs them in turn and
-    // computes exactly what two do.
+    // computes exactly what two do. (4 blocks repack the other operand less often, which shows
+    // on a quiet machine; 8 let a thread that keeps its core take over more of the work when
+    // another process takes the other core, which is this machine's usual state.)
     g.split_rows = m >= n;
     long side = g.split_rows ? m : n;
     long blocks = (long)(flops / min_block_flops);
-    static long max_blocks = 0;
-    if (!max_blocks) { const char *e = getenv("MAEX_MAX_BLOCKS"); max_blocks = e ? atol(e) : 8; }
-    if (blocks > max_blocks) blocks = max_blocks;
+    if (blocks > 8) blocks = 8;
     long block = (side + blocks - 1) / blocks;
     block = (block + 15) & ~15L;
     if (block > side) block = side;
