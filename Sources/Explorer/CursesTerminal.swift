@@ -20,6 +20,7 @@ public final class CursesTerminal {
     private var mouse = SGRMouseAccumulator()
     /// The SGR mouse report key, KEY_MAX + 1, defined at start.
     private let mouseKey: Int32
+    private let outputFD: Int32
     public static let mouseOn = "\u{1B}[?1002h\u{1B}[?1006h"
     public static let mouseOff = "\u{1B}[?1006l\u{1B}[?1002l"
     static let syncBegin = "\u{1B}[?2026h"
@@ -27,8 +28,10 @@ public final class CursesTerminal {
 
     /// Opens the terminal on stdin/stdout. `colorOverride` is `--color`; NO_COLOR, COLORTERM
     /// and terminfo decide otherwise (ColorDetection).
-    public init(colorOverride: ColorMode?, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(ExplorerError) {
+    /// `outputFD`/`inputFD` are the terminal (tests pass a file to count the bytes sent).
+    public init(colorOverride: ColorMode?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                outputFD: Int32 = STDOUT_FILENO, inputFD: Int32 = STDIN_FILENO) throws(ExplorerError) {
+        self.outputFD = outputFD
         setlocale(LC_ALL, "")
         utf8 = maex_locale_is_utf8() != 0
         // Exported LINES/COLUMNS would pin the size and stop resizing.
@@ -45,13 +48,13 @@ public final class CursesTerminal {
         let decision = ColorDetection.decide(facts, override: colorOverride)
         colors = decision.mode
         if let direct = decision.directTerm {
-            screen = maex_newterm(direct, STDOUT_FILENO, STDIN_FILENO)
+            screen = maex_newterm(direct, dup(outputFD), dup(inputFD))
             if screen == nil {
                 colors = decision.fallback
                 notes.append("no \(direct) terminfo entry (package ncurses-term): using \(colors.label)")
             }
         }
-        if screen == nil { screen = maex_newterm(nil, STDOUT_FILENO, STDIN_FILENO) }
+        if screen == nil { screen = maex_newterm(nil, dup(outputFD), dup(inputFD)) }
         guard let screen else { throw ExplorerError("cannot open the terminal (TERM=\(term))") }
         set_term(screen)
         cbreak()
@@ -74,7 +77,7 @@ public final class CursesTerminal {
             }
         }
         pairs = ColorPairTable(capacity: colors == .mono ? 1 : Int(min(maex_color_pairs(), 65536)))
-        Self.writeRaw(Self.mouseOn)
+        writeRaw(Self.mouseOn)
     }
 
     deinit { close() }
@@ -107,10 +110,10 @@ public final class CursesTerminal {
             _ = maex_put_cell(w, y, x, wchar_t(bitPattern: cell.glyph.value), attributes(cell.attrs), Int32(cellPairs[i]))
         }
         previous = grid
-        Self.writeRaw(Self.syncBegin)
+        writeRaw(Self.syncBegin)
         wnoutrefresh(w)
         doupdate()
-        Self.writeRaw(Self.syncEnd)
+        writeRaw(Self.syncEnd)
     }
 
     /// Resends every cell (Ctrl-L): the only place clear() is used.
@@ -200,7 +203,7 @@ public final class CursesTerminal {
     public func close() {
         guard !closed else { return }
         closed = true
-        Self.writeRaw(Self.mouseOff + Self.syncEnd)
+        writeRaw(Self.mouseOff + Self.syncEnd)
         _ = curs_set(1)
         endwin()
         if let screen { delscreen(screen) }
@@ -208,11 +211,11 @@ public final class CursesTerminal {
     }
 
     /// Writes straight to the terminal, outside curses' buffer (which doupdate has flushed).
-    static func writeRaw(_ s: String) {
+    func writeRaw(_ s: String) {
         var bytes = Array(s.utf8)
         var off = 0
         while off < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress! + off, $0.count - off) }
+            let n = bytes.withUnsafeMutableBytes { write(outputFD, $0.baseAddress! + off, $0.count - off) }
             if n <= 0 { if errno == EINTR { continue } else { return } }
             off += n
         }

@@ -85,7 +85,7 @@ public struct PanelPicture: Sendable {
                     } else if grid, (x > 0 && startsPatch(x, w)) || (y > 0 && startsPatch(y, h)) {
                         let luma = 0.2126 * px[i] + 0.7152 * px[i + 1] + 0.0722 * px[i + 2]
                         let target: Float = luma > 0.5 ? 0 : 1
-                        for k in 0..<3 { px[i + k] = 0.5 * px[i + k] + 0.5 * target }
+                        for k in 0..<3 { px[i + k] = 0.65 * px[i + k] + 0.35 * target }
                     }
                 }
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// State in, cells out: the whole screen, without touching a terminal.
 public enum ScreenRenderer {
     public static let titles = ["original", "masked", "reconstruction", "reconstruction + visible"]
@@ -21,14 +23,19 @@ public enum ScreenRenderer {
         return grid
     }
 
+    /// " maex · <image> · Masked Autoencoder explorer" on the left (parts dropped from the end
+    /// when narrow), the model note or the key hint on the right (cut last).
     static func drawHeader(_ s: ExplorerState, into grid: inout CellGrid) {
-        let used = grid.put(" maex", x: 0, y: 0, attrs: .bold)
-        var left = " · Masked Autoencoder explorer"
-        if let name = s.currentImage?.name { left += " · " + name }
         let right = s.model.note ?? "? help  q quit "
-        let rightWidth = right.unicodeScalars.count
-        let leftWidth = grid.put(left, x: used, y: 0, maxWidth: max(0, s.width - used - rightWidth - 1), attrs: .dim)
-        let rx = max(used + leftWidth + 1, s.width - rightWidth)
+        var left = " maex"
+        for part in [s.currentImage?.name, "Masked Autoencoder explorer"].compactMap({ $0 }) {
+            let candidate = left + " · " + part
+            if candidate.unicodeScalars.count + 1 + right.unicodeScalars.count <= s.width { left = candidate }
+        }
+        let used = grid.put(" maex", x: 0, y: 0, attrs: .bold)
+        let leftWidth = used + grid.put(String(String.UnicodeScalarView(left.unicodeScalars.dropFirst(5))),
+                                        x: used, y: 0, attrs: .dim)
+        let rx = max(leftWidth + 1, s.width - right.unicodeScalars.count)
         grid.put(right, x: rx, y: 0, maxWidth: s.width - rx, attrs: s.model.note != nil ? .bold : [])
     }
 
@@ -48,7 +55,12 @@ public enum ScreenRenderer {
             return t + spinner(s)
         }
         var t = titles[slot]
-        if slot == 2 && s.showHeatmap { t = "reconstruction · error" }
+        if slot == 2 && s.showHeatmap {
+            // The overlay is scaled to the worst patch: its MSE is the top of the colour ramp.
+            let top = s.shownPanels?.patchErrors.max().map { String(format: "%.3f", $0) } ?? "–"
+            t = "error per patch (max \(top))"
+            if t.unicodeScalars.count > width { t = "error (max \(top))" }
+        }
         if t.unicodeScalars.count > width { t = shortTitles[slot] }
         if slot >= 2 { t += spinner(s) }
         return t

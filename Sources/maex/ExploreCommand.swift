@@ -98,7 +98,9 @@ struct ExploreCommand: ParsableCommand {
             let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             return (try modelOptions.load(path), name, nil)
         }
+        CommandSupport.printWarning("no model given and none installed (\(AssetLocator.defaultModel)): "
+                                    + "using an untrained tiny model, so reconstructions are noise; pass --model FILE")
         return (try MAEModel(config: .tiny, seed: 0), "untrained-tiny",
-                "untrained model: reconstructions are noise (no \(AssetLocator.defaultModel); use --model) ")
+                "untrained model: reconstructions are noise (use --model) ")
     }
 }

