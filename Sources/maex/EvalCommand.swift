@@ -21,7 +21,8 @@ struct EvalCommand: ParsableCommand {
                              1, 1/4, 1/16, …): a smooth inverse-distance weighting
             Scores: the MSE over the hidden pixels, and the PSNR, 10·log10(1/MSE), of "filling + \
             visible" against the original over the whole image (as `maex reconstruct` prints). \
-            Visible pixels are the original's in all three, so only the hidden patches differ.
+            Visible pixels are the original's in all three (the model's up to float rounding), so \
+            only the hidden patches differ.
 
             Each image's row gives the mean ± the sample standard deviation over the seeds. The \
             overall row gives the mean over every image and seed ± the standard deviation over \

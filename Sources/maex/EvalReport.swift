@@ -111,7 +111,7 @@ struct EvalReport {
             "seeds": seeds.count, "first_seed": seeds.first ?? 0,
             "baselines": [
                 "mean_fill": ["fallback_colour": [inpaintingFallbackColour.0, inpaintingFallbackColour.1,
-                                                  inpaintingFallbackColour.2].map(Double.init)],
+                                                  inpaintingFallbackColour.2].map(Self.shortest)],
                 "interpolation": ["smallest_sigma_px": Double(settings.smallestSigma), "scale_step": Double(settings.scaleStep),
                                   "weight_step": Double(settings.weightStep)],
             ],
@@ -122,6 +122,9 @@ struct EvalReport {
         ]
         return CommandSupport.jsonLine(object)
     }
+
+    /// A Float as the Double its shortest decimal names (0.485, not 0.48500001430511475).
+    static func shortest(_ value: Float) -> Double { Double("\(value)") ?? Double(value) }
 
     /// The config under the authors' argument names, as in a checkpoint's mae.config.
     static func configObject(_ c: MAEConfig) -> Any {
