@@ -23,6 +23,12 @@ public enum ImageCells {
             for cx in 0..<cols {
                 let dither = !(flat?(cx, cy) ?? false)
                 let cell: Cell
+                if colors == .mono && !dither {
+                    // One bit per sub-pixel cannot show a flat grey as flat: a light shade says
+                    // "hidden" instead of a dither pattern that looks like picture.
+                    cells[cy * cols + cx] = Cell(glyphs == .ascii ? ":" : "\u{2591}")
+                    continue
+                }
                 switch glyphs {
                 case .halfBlock:
                     let top = px(cx, 2 * cy), bottom = px(cx, 2 * cy + 1)

@@ -20,7 +20,26 @@ public enum ScreenRenderer {
         for panel in layout.panels { drawPanel(panel, s, layout, into: &grid) }
         drawStatus(s, layout, into: &grid)
         if s.showHelp { HelpOverlay.draw(into: &grid, ascii: s.glyphs == .ascii) }
+        if s.glyphs == .ascii { asciiOnly(&grid) }
         return grid
+    }
+
+    /// Without UTF-8 the terminal cannot show "·", "│" or "…": every scalar becomes ASCII.
+    static func asciiOnly(_ grid: inout CellGrid) {
+        for i in grid.cells.indices where grid.cells[i].glyph.value >= 0x80 {
+            let g = grid.cells[i].glyph
+            let plain: Unicode.Scalar
+            switch g {
+            case "·", "…": plain = "."
+            case "│", "┌", "┐", "└", "┘": plain = "|"
+            case "─", "–", "—": plain = "-"
+            case "×": plain = "x"
+            case "→": plain = ">"
+            case "∞": plain = "i"
+            default: plain = g.properties.isWhitespace ? " " : "?"
+            }
+            grid.cells[i].glyph = plain
+        }
     }
 
     /// " maex · <image> · Masked Autoencoder explorer" on the left (parts dropped from the end

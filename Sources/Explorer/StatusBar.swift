@@ -22,6 +22,9 @@ public enum StatusBar {
             f.append("MSE " + (p.maskedMSE.isFinite ? String(format: "%.3f", p.maskedMSE) : "–"))
             f.append("PSNR " + decibels(p.psnr))
             f.append(milliseconds(p.seconds))
+            // A norm-pix model's prediction is de-normalised with the hidden patches' own mean
+            // and variance: the picture knows something it was not shown.
+            if p.leaksMaskedStatistics { f.append("norm-pix: uses hidden patch mean/std") }
         } else if s.compare, let shown = s.shown {
             f.append(milliseconds(shown.panels.reduce(0) { $0 + $1.seconds }))
         }

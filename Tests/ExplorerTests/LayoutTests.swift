@@ -163,3 +163,28 @@ import Testing
         #expect(ScreenRenderer.render(s).text(row: 0).contains("untrained model"))
     }
 }
+
+@Suite struct NarrowCharacterSetTests {
+    /// Without UTF-8 every cell is ASCII: images are coloured spaces, text loses its dots and bars.
+    @Test func asciiModeIsPureAscii() {
+        var s = Fixture.shownState(width: 120, height: 40, glyphs: .ascii)
+        s.showHelp = true
+        let grid = ScreenRenderer.render(s)
+        #expect(grid.cells.allSatisfy { $0.glyph.isASCII })
+        #expect(grid.text.contains("ratio 75%"))
+        let panel = s.layout.panels[0]
+        let c = grid[panel.x + 3, panel.imageY + 3]
+        #expect(c.glyph == " ")
+        if case .rgb = c.bg {} else { Issue.record("image cell without a background colour: \(c)") }
+    }
+
+    @Test func monochromeHiddenPatchesAreShaded() {
+        let s = Fixture.shownState(width: 160, height: 48, colors: .mono)
+        let grid = ScreenRenderer.render(s)
+        let masked = s.layout.panel(slot: 1)!
+        let hidden = s.mask.firstIndex(of: true)!
+        let c = s.layout.centerCell(row: hidden / 8, col: hidden % 8, in: masked)
+        #expect(grid[c.x, c.y].glyph == "\u{2591}")
+        #expect(grid.cells.allSatisfy { $0.fg == .standard && $0.bg == .standard })
+    }
+}
