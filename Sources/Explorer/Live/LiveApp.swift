@@ -1,0 +1,147 @@
+import CNcurses
+import Foundation
+
+/// The live view's I/O shell: one UI thread that owns curses, sleeps in poll(2) on stdin and the
+/// wake pipe (never on the trainer), feeds keys to the state, asks the feed for new data and
+/// presents a frame only when something changed — at most `frameInterval` apart for charts and
+/// text, at once after a key. An idle view sends nothing to the terminal.
+public enum LiveApp {
+    public struct Options: Sendable {
+        public var colors: ColorMode?
+        /// Seconds between frames while data streams in (charts ~5 Hz).
+        public var frameInterval: Double = 0.2
+        /// TERMINAL.md's dead-band for image cells (0–255 per channel).
+        public var deadBand: Int = 10
+
+        public init(colors: ColorMode? = nil) { self.colors = colors }
+    }
+
+    public struct Report: Sendable {
+        /// The signal that ended the view (SIGINT, SIGTERM, SIGHUP), if one did.
+        public var signal: Int32?
+        /// Bytes the UI thread wrote (the terminal's output) and the seconds the view was open.
+        public var bytesWritten: Int
+        public var seconds: Double
+    }
+
+    public static func run(_ feed: LiveFeed, state initial: LiveViewState, options: Options) throws(ExplorerError) -> Report {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw ExplorerError("cannot create a pipe") }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        defer { close(fds[0]); close(fds[1]) }
+        TerminalGuard.install(wakeFD: fds[1])
+        defer { TerminalGuard.uninstall() }
+
+        let startBytes = ThreadIO.bytesWritten()
+        let startTime = ContinuousClock.now
+        let terminal = try CursesTerminal(colorOverride: options.colors)
+        defer { terminal.close() }
+
+        var state = initial
+        state.colors = terminal.colors
+        state.glyphs = terminal.utf8 ? .halfBlock : .ascii
+        let preview = PreviewWorker(wakeFD: fds[1])
+        TerminalGuard.withSignalsBlocked {
+            preview.start()
+            feed.start(wakeFD: fds[1], preview: preview)
+        }
+        defer { preview.stop() }
+
+        var loop = LiveLoop(state: state, options: options)
+        loop.step(feed: feed, preview: preview, events: [], terminal: terminal, now: .now)
+        var quitAsked = false
+        while !feed.isDone {
+            var polls = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                         pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)]
+            let n = poll(&polls, 2, feed.pollInterval)
+            if n < 0 && errno != EINTR { throw ExplorerError("poll failed: \(String(cString: strerror(errno)))") }
+            if polls[1].revents & Int16(POLLIN) != 0 {
+                var sink = [UInt8](repeating: 0, count: 256)
+                while read(fds[0], &sink, sink.count) > 0 {}
+            }
+            if (TerminalGuard.requestedSignal != nil || polls[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0)
+                && !quitAsked {
+                quitAsked = true
+                feed.requestQuit(&loop.state)
+            }
+            loop.step(feed: feed, preview: preview, events: terminal.readEvents(), terminal: terminal, now: .now)
+        }
+        terminal.close()
+        let d = (ContinuousClock.now - startTime).components
+        return Report(signal: TerminalGuard.requestedSignal, bytesWritten: ThreadIO.bytesWritten() - startBytes,
+                      seconds: Double(d.seconds) + Double(d.attoseconds) * 1e-18)
+    }
+}
+
+/// One turn of the UI loop, apart from the waiting: events in, data in, a frame out when due.
+/// A value type so tests drive it with a terminal writing to a file.
+public struct LiveLoop {
+    public var state: LiveViewState
+    public let options: LiveApp.Options
+    private var shown: CellGrid?
+    private var dirty = true
+    private var lastFrame: ContinuousClock.Instant?
+    public private(set) var frames = 0
+
+    public init(state: LiveViewState, options: LiveApp.Options) {
+        self.state = state
+        self.options = options
+    }
+
+    public mutating func step(feed: LiveFeed, preview: PreviewWorker, events: [ExplorerEvent],
+                              terminal: CursesTerminal, now: ContinuousClock.Instant) {
+        var urgent = false
+        for event in events {
+            switch event {
+            case .key(.redraw):
+                terminal.redrawAll()
+                urgent = true
+            case .key(let key):
+                if let action = state.handle(key) { feed.perform(action, &state, preview: preview) }
+                urgent = true
+            case .resize:
+                urgent = true
+            default:
+                break
+            }
+        }
+        if let result = preview.takeFinished() {
+            switch result {
+            case .success(let probe): state.probe = probe
+            case .failure(let e): state.message = e.message
+            }
+            dirty = true
+        }
+        if feed.poll(&state, preview: preview) { dirty = true }
+        dirty = dirty || urgent
+        guard dirty else { return }
+        if !urgent, let last = lastFrame, (now - last) < .milliseconds(Int(options.frameInterval * 1000)) { return }
+        let size = terminal.size
+        var frame = LiveViewRenderer.render(state, width: size.width, height: size.height)
+        state.lossAxis = frame.lossAxis
+        state.lrAxis = frame.lrAxis
+        if let shown { DeadBand.hold(&frame.grid, shown: shown, threshold: options.deadBand) }
+        if frame.grid != shown {
+            terminal.present(frame.grid)
+            shown = frame.grid
+            frames += 1
+        }
+        lastFrame = now
+        dirty = false
+    }
+}
+
+/// Bytes this thread has written, from the kernel's per-thread I/O accounting: on the UI thread
+/// that is what went to the terminal (the trainer and loader write files on threads of their own).
+public enum ThreadIO {
+    public static func bytesWritten() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/thread-self/io", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("wchar:") {
+            return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+        return 0
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import Imaging
+
+/// Draws the live view into a cell grid. Pure: the same state and size give the same cells.
+///
+///     header: step, epoch, loss, EMA, lr, images/s, ETA, phase         (row 0)
+///     source, smoothing, log mode, malformed lines, probe, message      (row 1)
+///     loss chart (raw dim, EMA bright)          │ learning-rate chart   (the rows between)
+///     original │ masked │ reconstruction │ reconstruction + visible     (titles and pictures)
+///     keys                                                              (last row)
+public enum LiveViewRenderer {
+    /// The grid and the y axes the charts used (to hand back as `previous` next frame).
+    public struct Frame: Sendable {
+        public var grid: CellGrid
+        public var lossAxis: ChartAxis?
+        public var lrAxis: ChartAxis?
+    }
+
+    /// Where things go at a size; nil parts do not fit.
+    public struct Layout: Equatable, Sendable {
+        public var loss: (x: Int, y: Int, width: Int, height: Int)
+        public var lr: (x: Int, y: Int, width: Int, height: Int)?
+        /// Panel pictures: the top-left of each, and their common size in cells.
+        public var panels: (xs: [Int], y: Int, cols: Int, rows: Int)?
+
+        public static func == (a: Layout, b: Layout) -> Bool {
+            a.loss == b.loss && a.lr?.x == b.lr?.x && a.lr?.width == b.lr?.width && a.lr?.height == b.lr?.height
+                && a.panels?.xs == b.panels?.xs && a.panels?.y == b.panels?.y && a.panels?.cols == b.panels?.cols
+        }
+    }
+
+    public static let minimumWidth = 40
+    public static let minimumHeight = 12
+    static let panelGap = 2
+    static let minimumChartRows = 8
+
+    /// Lays out a width × height screen for pictures of `side` pixels (nil: no pictures).
+    public static func layout(width: Int, height: Int, side: Int?) -> Layout? {
+        guard width >= minimumWidth, height >= minimumHeight else { return nil }
+        let body = height - 3  // two header rows, the keys row
+        var panels: (xs: [Int], y: Int, cols: Int, rows: Int)?
+        if let side, side > 0 {
+            // Whole-number scales (1, ½, ¼, ⅛ of the side in columns) keep patch borders on cell
+            // borders; the largest that leaves the charts enough rows and takes under half the body.
+            for cols in [side, side / 2, side / 4, side / 8] where cols >= 8 {
+                let rows = cols / 2
+                let total = 4 * cols + 3 * panelGap
+                if total <= width, rows + 1 <= body - minimumChartRows, rows + 1 <= body / 2 + 2 {
+                    let x0 = (width - total) / 2
+                    panels = ((0..<4).map { x0 + $0 * (cols + panelGap) }, height - 1 - rows, cols, rows)
+                    break
+                }
+            }
+        }
+        let chartRows = body - (panels.map { $0.rows + 1 } ?? 0)
+        let lrWidth = width >= 70 ? max(24, width * 3 / 10) : 0
+        let loss = (x: 0, y: 2, width: width - (lrWidth > 0 ? lrWidth + 1 : 0), height: chartRows)
+        let lr = lrWidth > 0 ? (x: width - lrWidth, y: 2, width: lrWidth, height: chartRows) : nil
+        return Layout(loss: loss, lr: lr, panels: panels)
+    }
+
+    public static func render(_ s: LiveViewState, width: Int, height: Int) -> Frame {
+        var grid = CellGrid(width: width, height: height)
+        guard let layout = layout(width: width, height: height, side: s.probe?.original.width) else {
+            grid.put("maex needs at least \(minimumWidth)×\(minimumHeight) (now \(width)×\(height))", x: 0, y: 0)
+            return Frame(grid: grid, lossAxis: s.lossAxis, lrAxis: s.lrAxis)
+        }
+        let palette = Palette(s.colors)
+        header(s, into: &grid, palette: palette)
+
+        let (xs, lossValues, smoothed, lrs) = series(s)
+        let lossChart = LineChart(title: lossTitle(s), steps: xs, series: [lossValues, smoothed], logScale: s.logScale)
+        let lossAxis = lossChart.draw(into: &grid, x: layout.loss.x, y: layout.loss.y, width: layout.loss.width,
+                                      height: layout.loss.height, colors: palette.lossColors, previous: s.lossAxis)
+        var lrAxis = s.lrAxis
+        if let r = layout.lr {
+            let lrChart = LineChart(title: "learning rate", steps: xs, series: [lrs], logScale: .off)
+            lrAxis = lrChart.draw(into: &grid, x: r.x, y: r.y, width: r.width, height: r.height,
+                                  colors: palette.lrColors, previous: s.lrAxis)
+        }
+        if let p = layout.panels, let probe = s.probe { panels(probe, at: p, into: &grid, state: s) }
+        grid.put(keysLine(s), x: 0, y: height - 1, maxWidth: width, attrs: .dim)
+        if s.showHelp { help(s, into: &grid) }
+        return Frame(grid: grid, lossAxis: lossAxis, lrAxis: lrAxis)
+    }
+
+    // MARK: parts
+
+    /// The x values and series, with NaN sentinels at step 0 and at the last step of the run so
+    /// the x axis spans the whole run: new points then only add cells at the curve's end
+    /// instead of shifting the whole curve (which would resend the chart every frame).
+    static func series(_ s: LiveViewState) -> ([Double], [Double], [Double], [Double]) {
+        var xs = s.steps, loss = s.losses, ema = s.smoothedLosses, lr = s.learningRates
+        if !s.xIsEpoch, !xs.isEmpty {
+            xs.insert(0, at: 0); loss.insert(.nan, at: 0); ema.insert(.nan, at: 0); lr.insert(.nan, at: 0)
+        }
+        if let total = s.totalSteps, let last = xs.last, Double(total) > last {
+            xs.append(Double(total)); loss.append(.nan); ema.append(.nan); lr.append(.nan)
+        }
+        return (xs, loss, ema, lr)
+    }
+
+    static func lossTitle(_ s: LiveViewState) -> String {
+        let log: String
+        switch s.logScale {
+        case .auto: log = s.lossAxis?.isLog == true ? "log y (auto)" : "linear y (auto)"
+        case .on: log = "log y"
+        case .off: log = "linear y"
+        }
+        return String(format: "loss · EMA %.3g (bright) · %@", s.smoothing, log) + (s.xIsEpoch ? " · per epoch" : "")
+    }
+
+    static func header(_ s: LiveViewState, into grid: inout CellGrid, palette: Palette) {
+        var fields: [String] = []
+        switch s.source {
+        case .training: fields.append("maex train")
+        case .watching: fields.append("maex watch")
+        }
+        if let p = s.latest {
+            if s.xIsEpoch {
+                fields.append("epoch \(p.step)" + (s.totalSteps.map { "/\($0)" } ?? ""))
+            } else {
+                fields.append("step \(p.step)" + (s.totalSteps.map { "/\($0)" } ?? ""))
+                if let e = p.epoch { fields.append(String(format: "epoch %.2f", e)) }
+            }
+            fields.append("loss " + number(p.loss))
+            if let ema = s.smoothedLosses.last(where: { $0.isFinite }) { fields.append("EMA " + number(ema)) }
+            if let lr = p.lr { fields.append(String(format: "lr %.3g", lr)) }
+            if let ips = p.imagesPerSecond { fields.append(String(format: "%.0f img/s", ips)) }
+            if let eta = s.etaSeconds { fields.append("ETA " + duration(eta)) }
+        } else {
+            fields.append("no points yet")
+        }
+        if let phase = s.phase { fields.append(phase) }
+        let line = StatusBar.pack(fields, width: grid.width, maxLines: 1).first ?? ""
+        grid.fill(x: 0, y: 0, width: grid.width, height: 1, with: Cell(" ", fg: palette.headerFG, bg: palette.headerBG))
+        grid.put(line, x: 0, y: 0, maxWidth: grid.width, fg: palette.headerFG, bg: palette.headerBG, attrs: .bold)
+
+        var second: [String] = []
+        switch s.source {
+        case .training(let run): second.append("run \(run)")
+        case .watching(let path): second.append(path)
+        }
+        if s.malformedLines > 0 { second.append("\(s.malformedLines) malformed line\(s.malformedLines == 1 ? "" : "s") skipped") }
+        if s.restarts > 0 { second.append("file restarted \(s.restarts)×") }
+        if let probe = s.probe {
+            second.append("probe \(probe.name)" + (probe.step.map { " @ step \($0)" } ?? ""))
+        }
+        if let m = s.message { second.append(m) }
+        grid.put(StatusBar.pack(second, width: grid.width, separator: " · ", maxLines: 1).first ?? "",
+                 x: 0, y: 1, maxWidth: grid.width, attrs: .dim)
+    }
+
+    static func panels(_ probe: LiveViewState.Probe, at p: (xs: [Int], y: Int, cols: Int, rows: Int),
+                       into grid: inout CellGrid, state s: LiveViewState) {
+        let glyphs: GlyphMode = s.glyphs == .sextant ? .halfBlock : s.glyphs
+        let pictures = [PanelPicture(image: probe.original), PanelPicture(image: probe.original, hidden: probe.hidden),
+                        PanelPicture(image: probe.reconstruction), PanelPicture(image: probe.pasted)]
+        let titles = p.cols >= 24 ? ["original", "masked", "reconstruction", "reconstruction + visible"]
+            : p.cols >= 15 ? ["original", "masked", "reconstruction", "recon + visible"]
+            : ["original", "masked", "recon", "recon+vis"]
+        for (i, picture) in pictures.enumerated() {
+            let x = p.xs[i]
+            grid.put(titles[i], x: x, y: p.y - 1, maxWidth: p.cols, attrs: .bold)
+            let cells = picture.cells(cols: p.cols, rows: p.rows, gridSize: probe.gridSize, glyphs: glyphs, colors: s.colors)
+            guard cells.count == p.cols * p.rows else { continue }
+            for r in 0..<p.rows {
+                for c in 0..<p.cols { grid[x + c, p.y + r] = cells[r * p.cols + c] }
+            }
+        }
+    }
+
+    static func keysLine(_ s: LiveViewState) -> String {
+        switch s.source {
+        case .training:
+            return " space pause · w save · p probe · n mask · s/S smoothing · l log y · ? help · q stop and save"
+        case .watching:
+            return " p probe · n mask · s/S smoothing · l log y · ? help · q quit"
+        }
+    }
+
+    static func help(_ s: LiveViewState, into grid: inout CellGrid) {
+        var rows: [(String, String)] = []
+        if case .training = s.source {
+            rows += [("space", "pause or resume training"), ("w", "save a checkpoint now")]
+        }
+        rows += [("p", "next probe image"), ("n", "new probe mask"),
+                 ("s / S", "less / more smoothing of the EMA curve"),
+                 ("l", "log y axis: auto (log when max/min > 20), then on or off"),
+                 ("?", "this help (any key closes it)")]
+        if case .training = s.source {
+            rows.append(("q", "stop: save a checkpoint, restore the terminal, print a summary"))
+        } else {
+            rows.append(("q", "quit (the run is only read, never written)"))
+        }
+        let keyWidth = rows.map { $0.0.count }.max() ?? 0
+        let lines = rows.map { $0.0.padding(to: keyWidth) + "   " + $0.1 }
+        let w = min(grid.width, (lines.map { $0.unicodeScalars.count }.max() ?? 0) + 4)
+        let h = min(grid.height, lines.count + 2)
+        let x0 = (grid.width - w) / 2, y0 = (grid.height - h) / 2
+        grid.fill(x: x0, y: y0, width: w, height: h, with: .blank)
+        for x in x0..<(x0 + w) { grid[x, y0] = Cell("─"); grid[x, y0 + h - 1] = Cell("─") }
+        for y in y0..<(y0 + h) { grid[x0, y] = Cell("│"); grid[x0 + w - 1, y] = Cell("│") }
+        grid[x0, y0] = Cell("┌"); grid[x0 + w - 1, y0] = Cell("┐")
+        grid[x0, y0 + h - 1] = Cell("└"); grid[x0 + w - 1, y0 + h - 1] = Cell("┘")
+        grid.put(" live view keys ", x: x0 + 2, y: y0, maxWidth: w - 4, attrs: .bold)
+        for (i, line) in lines.enumerated() where i + 1 < h - 1 {
+            grid.put(line, x: x0 + 2, y: y0 + 1 + i, maxWidth: w - 4)
+        }
+    }
+
+    // MARK: formatting
+
+    static func number(_ v: Double) -> String {
+        guard v.isFinite else { return v.isNaN ? "NaN" : (v > 0 ? "+inf" : "-inf") }
+        return abs(v) >= 0.001 && abs(v) < 1e5 ? String(format: "%.4f", v) : String(format: "%.3e", v)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let t = Int(seconds.rounded())
+        if t >= 3600 { return String(format: "%dh%02dm", t / 3600, (t % 3600) / 60) }
+        if t >= 60 { return String(format: "%dm%02ds", t / 60, t % 60) }
+        return "\(t)s"
+    }
+}
+
+/// The colours of the live view in a colour mode.
+struct Palette {
+    var lossColors: LineChart.Colors
+    var lrColors: LineChart.Colors
+    var headerFG: TerminalColor
+    var headerBG: TerminalColor
+
+    init(_ mode: ColorMode) {
+        let q = ColorQuantizer(mode: mode)
+        func c(_ r: Float, _ g: Float, _ b: Float) -> TerminalColor {
+            mode == .mono ? .standard : q.color(r, g, b, x: 0, y: 0, dither: false)
+        }
+        // Raw loss: a muted blue, dim; the EMA: TensorBoard's orange, bold, drawn over it.
+        lossColors = LineChart.Colors(axis: .standard, series: [c(0.45, 0.55, 0.75), c(1.0, 0.55, 0.1)],
+                                      seriesAttributes: [.dim, .bold])
+        lrColors = LineChart.Colors(axis: .standard, series: [c(0.35, 0.75, 0.55)], seriesAttributes: [[]])
+        headerFG = mode == .mono ? .standard : c(0.95, 0.95, 0.95)
+        headerBG = mode == .mono ? .standard : c(0.15, 0.22, 0.35)
+    }
+}
