@@ -199,6 +199,22 @@ public final class CursesTerminal {
         return nil
     }
 
+    /// Gives the terminal back for a stop (Ctrl-Z), stops, and takes it again on continue; the
+    /// next present repaints everything. Returns the size after the pause.
+    public func suspend() -> (width: Int, height: Int) {
+        guard !closed else { return size }
+        writeRaw(Self.mouseOff + Self.syncEnd)
+        _ = curs_set(1)
+        endwin()
+        TerminalGuard.stopProcess()
+        writeRaw(Self.mouseOn)
+        let w = maex_stdscr()
+        wrefresh(w)  // leaving endwin: back to program mode and the alternate screen
+        _ = curs_set(0)
+        clearok(w, true)
+        return size
+    }
+
     /// Leaves the terminal as it was: mouse tracking off, cursor on, curses ended.
     public func close() {
         guard !closed else { return }

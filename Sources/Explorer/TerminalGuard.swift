@@ -6,6 +6,7 @@ nonisolated(unsafe) private var wakeWriteFD: Int32 = -1
 nonisolated(unsafe) private var pendingSignal: Int32 = 0
 nonisolated(unsafe) private var savedTerminal = termios()
 nonisolated(unsafe) private var haveSavedTerminal = false
+nonisolated(unsafe) private var suspendRequested: Int32 = 0
 
 /// Restores the terminal whatever ends the program: SIGINT, SIGTERM and SIGHUP ask the UI loop
 /// to quit cleanly (through the wake pipe); a second such signal, or a crash, restores the tty
@@ -29,6 +30,7 @@ public enum TerminalGuard {
                 _ = write(wakeWriteFD, &byte, 1)
             }
         }
+        installSuspendHandler()
         for s in crashSignals {
             signal(s) { sig in
                 TerminalGuard.emergencyRestore()
@@ -38,12 +40,37 @@ public enum TerminalGuard {
         }
     }
 
+    /// Ctrl-Z: the UI loop leaves curses (mouse tracking off) before the process stops, and
+    /// takes the screen back when it continues (ncurses' own handler would leave the mouse
+    /// modes on, so the shell would receive mouse reports as typing).
+    static func installSuspendHandler() {
+        signal(SIGTSTP) { _ in
+            suspendRequested = 1
+            var byte: UInt8 = 2
+            _ = write(wakeWriteFD, &byte, 1)
+        }
+    }
+
+    /// Whether Ctrl-Z asked to suspend since the last call.
+    public static func takeSuspendRequest() -> Bool {
+        guard suspendRequested != 0 else { return false }
+        suspendRequested = 0
+        return true
+    }
+
+    /// Stops the process as the default SIGTSTP would; returns when it is continued.
+    public static func stopProcess() {
+        signal(SIGTSTP, SIG_DFL)
+        kill(getpid(), SIGTSTP)
+        installSuspendHandler()
+    }
+
     /// The signal that asked to quit, if any.
     public static var requestedSignal: Int32? { pendingSignal == 0 ? nil : pendingSignal }
 
     /// Puts the default handlers back (after curses has ended).
     public static func uninstall() {
-        for s in quitSignals + crashSignals { signal(s, SIG_DFL) }
+        for s in quitSignals + crashSignals + [SIGTSTP] { signal(s, SIG_DFL) }
         wakeWriteFD = -1
     }
 

@@ -20,13 +20,15 @@ struct ExploreEndToEndTests {
         try tmux.waitFor("ratio 90%") { $0.contains("ratio 90%") && $0.contains("actual 90.6%") }
 
         // Press in the masked panel and drag along patch row 3; the patch under the press decides
-        // paint or erase, so the actual ratio moves either way. The tiny model at 160×48 draws
-        // 32×16-cell panels at columns 14, 48, 82, 116 and rows 17–32 (1-based), 4×2 cells a patch.
+        // paint or erase, so the actual ratio moves either way. Where the panel is and how many
+        // cells a patch takes are read from the screen (1-based coordinates for the reports).
         let before = tmux.actualRatio()
-        let y = 17 + 2 * 3
-        tmux.literal("\u{1B}[<0;49;\(y)M")
-        for col in 1..<8 { tmux.literal("\u{1B}[<32;\(49 + 4 * col);\(y)M") }
-        tmux.literal("\u{1B}[<0;77;\(y)m")
+        let masked = try #require(tmux.imagePanels().dropFirst().first, "no masked panel on screen")
+        let y = masked.top + 3 * masked.cellsPerPatch / 2
+        let xs = (0..<masked.grid).map { masked.left + $0 * masked.cellsPerPatch + masked.cellsPerPatch / 2 }
+        tmux.literal("\u{1B}[<0;\(xs[0]);\(y)M")
+        for x in xs.dropFirst() { tmux.literal("\u{1B}[<32;\(x);\(y)M") }
+        tmux.literal("\u{1B}[<0;\(xs.last!);\(y)m")
         try tmux.waitFor("a painted mask") { $0.contains("painted") }
         let after = tmux.actualRatio()
         #expect(before != nil && after != nil && after != before, "actual ratio \(String(describing: before)) → \(String(describing: after))")
@@ -135,6 +137,30 @@ struct TmuxSession {
     func display(_ format: String) -> String {
         ((try? Self.shell("tmux -L \(socket) display-message -p \(Self.quote(format))")) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The image panels on screen, left to right (row layout): 1-based left column and top row,
+    /// patches a side and cells per patch (columns; rows are half), read from the half blocks
+    /// below the titles and from the status bar's "<side>px p<patch>".
+    struct Panel { var left: Int; var top: Int; var grid: Int; var cellsPerPatch: Int }
+
+    func imagePanels() -> [Panel] {
+        let lines = screen().components(separatedBy: "\n")
+        guard let titleRow = lines.firstIndex(where: { $0.contains("reconstruction + visible") || $0.contains("recon + visible") }),
+              titleRow + 1 < lines.count,
+              let m = lines.joined(separator: "\n").firstMatch(of: /(\d+)px p(\d+)/),
+              let side = Int(m.1), let patch = Int(m.2), patch > 0 else { return [] }
+        let grid = side / patch
+        let row = Array(lines[titleRow + 1])
+        var panels: [Panel] = []
+        var x = 0
+        while x < row.count {
+            guard row[x] == "▀" else { x += 1; continue }
+            let start = x
+            while x < row.count && row[x] == "▀" { x += 1 }
+            panels.append(Panel(left: start + 1, top: titleRow + 2, grid: grid, cellsPerPatch: (x - start) / grid))
+        }
+        return panels
     }
 
     /// The "actual N%" of the status bar.
