@@ -107,6 +107,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("cache-mb"), help: "Memory for decoded images, in MiB (default 1024); the rest is decoded when used.")
     var cacheMB: Int?
 
+    @OptionGroup(title: "Live view") var live: TrainLiveOptions
+
     func validate() throws {
         if !resume && data == nil { throw ValidationError("--data is required for a new run (a folder of PNG or JPEG images)") }
         if resume && (preset != nil || config != nil || normPix != nil) {
@@ -209,12 +211,17 @@ struct TrainCommand: ParsableCommand {
             progress.message("the run is already at step \(session.state.step) of \(plan.totalSteps); give a larger --steps to continue")
             return
         }
-        let trainer = Trainer(session: session) { progress.handle($0) }
-        let signals = TrainSignals(trainer: trainer, progress: progress)
-        signals.install()
-        trainer.start()
-        let outcome = trainer.wait() ?? .stopped(step: session.state.step)
-        signals.remove()
+        let trainer: Trainer, outcome: TrainerOutcome
+        if live.enabled {
+            (trainer, outcome) = try TrainTUI.run(session: session, options: live)
+        } else {
+            trainer = Trainer(session: session) { progress.handle($0) }
+            let signals = TrainSignals(trainer: trainer, progress: progress)
+            signals.install()
+            trainer.start()
+            outcome = trainer.wait() ?? .stopped(step: session.state.step)
+            signals.remove()
+        }
         TrainCommand.summarise(outcome, session: session, trainer: trainer, progress: progress)
         if case .failed = outcome { throw CommandSupport.failure }
         if case .completed(let step) = outcome, let export, let run = session.run {

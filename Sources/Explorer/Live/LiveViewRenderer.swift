@@ -72,6 +72,7 @@ public enum LiveViewRenderer {
         let lossChart = LineChart(title: lossTitle(s), steps: xs, series: [lossValues, smoothed], logScale: s.logScale)
         let lossAxis = lossChart.draw(into: &grid, x: layout.loss.x, y: layout.loss.y, width: layout.loss.width,
                                       height: layout.loss.height, colors: palette.lossColors, previous: s.lossAxis)
+        emaOverlay(xs: xs, raw: lossValues, ema: smoothed, state: s, rect: layout.loss, palette: palette, into: &grid)
         var lrAxis = s.lrAxis
         if let r = layout.lr {
             let lrChart = LineChart(title: "learning rate", steps: xs, series: [lrs], logScale: .off)
@@ -98,6 +99,33 @@ public enum LiveViewRenderer {
             xs.append(Double(total)); loss.append(.nan); ema.append(.nan); lr.append(.nan)
         }
         return (xs, loss, ema, lr)
+    }
+
+    /// A braille cell has one colour, so where the EMA passes through the raw curve's cells
+    /// every dot would take the EMA's colour and the curve would read as a band. The EMA alone is
+    /// drawn again on the same axis and its cells replace the mixed ones: the bright line stays a
+    /// line. The same axis comes from the same value range: the raw extremes ride along as two
+    /// points at the first x (drawn in the raw colour, so they are not copied).
+    static func emaOverlay(xs: [Double], raw: [Double], ema: [Double], state s: LiveViewState,
+                           rect: (x: Int, y: Int, width: Int, height: Int), palette: Palette, into grid: inout CellGrid) {
+        let finite = raw.filter(\.isFinite) + ema.filter(\.isFinite)
+        guard xs.count >= 2, let lo = finite.min(), let hi = finite.max() else { return }
+        var extremes = [Double](repeating: .nan, count: xs.count)
+        extremes[0] = lo
+        extremes[1] = hi
+        var scratch = CellGrid(width: grid.width, height: grid.height)
+        LineChart(title: "", steps: xs, series: [extremes, ema], logScale: s.logScale)
+            .draw(into: &scratch, x: rect.x, y: rect.y, width: rect.width, height: rect.height,
+                  colors: palette.lossColors, previous: s.lossAxis)
+        let emaColor = palette.lossColors.series[1], emaAttrs = palette.lossColors.seriesAttributes[1]
+        for y in (rect.y + 1)..<(rect.y + rect.height - 1) {
+            for x in rect.x..<(rect.x + rect.width) {
+                let c = scratch[x, y]
+                if c.fg == emaColor && c.attrs == emaAttrs && c.glyph.value >= 0x2800 && c.glyph.value < 0x2900 {
+                    grid[x, y] = c
+                }
+            }
+        }
     }
 
     static func lossTitle(_ s: LiveViewState) -> String {

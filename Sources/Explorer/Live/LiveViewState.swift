@@ -55,7 +55,7 @@ public struct LiveViewState: Sendable {
     public var totalSteps: Int?
     /// The x values are epochs (the authors' log.txt has one line an epoch).
     public var xIsEpoch = false
-    public var smoothing: Double = 0.6
+    public var smoothing: Double = 0.9
     public var logScale: LineChart.LogScale = .auto
     /// A word about the trainer or the file: "paused", "waiting for …", "stopping: saving …".
     public var phase: String?
