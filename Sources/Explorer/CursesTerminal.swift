@@ -140,10 +140,15 @@ public final class CursesTerminal {
         return out
     }
 
-    /// Every event waiting in the input (never blocks).
+    /// Every event waiting in the input (never blocks). A pending Ctrl-Z is carried out here
+    /// (see `suspend`), so every UI loop that reads events honours it; it reads as a resize.
     public func readEvents() -> [ExplorerEvent] {
         guard !closed else { return [] }
         var events: [ExplorerEvent] = []
+        if TerminalGuard.takeSuspendRequest() {
+            let s = suspend()
+            events.append(.resize(width: s.width, height: s.height))
+        }
         let w = maex_stdscr()
         var c: UInt32 = 0
         while true {

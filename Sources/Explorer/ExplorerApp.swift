@@ -114,10 +114,6 @@ public enum ExplorerApp {
             }
 
             var events = terminal.readEvents()
-            if TerminalGuard.takeSuspendRequest() {
-                let size = terminal.suspend()
-                events.append(.resize(width: size.width, height: size.height))
-            }
             if trace != nil && events.contains(where: { if case .key = $0 { true } else if case .mouse = $0 { true } else { false } }) {
                 trace?.input(nextRequestID: state.lastRequestID + 1)
             }
