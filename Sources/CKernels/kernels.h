@@ -22,6 +22,7 @@ typedef struct {
                               long end);
     void (*attention_backward)(float *dqkv, const float *dout, const float *qkv, const float *att, long T,
                                long D, long heads, int accumulate, long begin, long end);
+    void (*adamw)(float *p, const float *g, float *m, float *v, const ck_adamw_args *a, long begin, long end);
     float (*erf)(float x);
     float (*exp)(float x);
 } ck_kernel_table;

@@ -419,6 +419,36 @@ static void KFN(attention_backward)(float *dqkv, const float *dout, const float 
     }
 }
 
+// PyTorch's AdamW update over [begin, end), the operations and their order exactly those of
+// Training's AdamW (no fused multiply-adds, so the two agree bit for bit).
+static void KFN(adamw)(float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
+                       const ck_adamw_args *a, long begin, long end) {
+#pragma clang fp contract(off)
+    const float decay = a->decay_factor, b2 = a->beta2, omb1 = a->one_minus_beta1, omb2 = a->one_minus_beta2;
+    const float bc2 = a->bias_correction2_sqrt, eps = a->eps, step = a->step_size;
+    if (a->decays) {
+        for (long i = begin; i < end; i++) {
+            float w = p[i] * decay;
+            float gi = g[i];
+            float mi = m[i] + (gi - m[i]) * omb1;
+            float vi = b2 * v[i] + omb2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = w - step * (mi / (sqrtf(vi) / bc2 + eps));
+        }
+    } else {
+        for (long i = begin; i < end; i++) {
+            float w = p[i];
+            float gi = g[i];
+            float mi = m[i] + (gi - m[i]) * omb1;
+            float vi = b2 * v[i] + omb2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = w - step * (mi / (sqrtf(vi) / bc2 + eps));
+        }
+    }
+}
+
 const ck_kernel_table KFN(ck_kernels) = {
     .add = KFN(add),
     .add_rows = KFN(add_rows),
@@ -430,6 +460,7 @@ const ck_kernel_table KFN(ck_kernels) = {
     .layernorm_backward_params = KFN(layernorm_backward_params),
     .attention_forward = KFN(attention_forward),
     .attention_backward = KFN(attention_backward),
+    .adamw = KFN(adamw),
     .erf = KFN(erf_poly),
     .exp = KFN(exp_poly),
 };

@@ -55,12 +55,16 @@ static struct {
     _Atomic int sleepers;
     pthread_mutex_t sleep_lock;
     pthread_cond_t wake;
+
+    _Atomic int dispatcher_sleeping;  // the dispatcher blocks on `finished` for the last chunks
+    pthread_cond_t finished;
 } P = {
     .threads = 1,
     .dispatch = PTHREAD_MUTEX_INITIALIZER,
     .start_lock = PTHREAD_MUTEX_INITIALIZER,
     .sleep_lock = PTHREAD_MUTEX_INITIALIZER,
     .wake = PTHREAD_COND_INITIALIZER,
+    .finished = PTHREAD_COND_INITIALIZER,
 };
 
 static double seconds_now(void) {
@@ -72,6 +76,8 @@ static double seconds_now(void) {
 // How long an idle worker spins before sleeping: long enough to bridge the gap between two
 // kernels of one pass, short enough to hand the core back soon after a pass ends.
 static const double spin_seconds = 100e-6;
+// How long the dispatcher spins for the workers' last chunks before it sleeps.
+static const double wait_spin_seconds = 30e-6;
 
 void ck_set_threads(int n) {
     if (n < 1) n = 1;
@@ -87,7 +93,7 @@ static void run_range(ck_chunk_fn fn, void *ctx, long count, long grain, uint32_
     fn(ctx, begin, end);
 }
 
-// Claims and runs chunks of job `id` until none remain; returns how many it ran.
+// Claims and runs chunks of job `id` until none remain.
 static void work_on(uint32_t id, uint32_t worker) {
     for (;;) {
         uint64_t w = atomic_load_explicit(&P.claim, memory_order_acquire);
@@ -100,7 +106,12 @@ static void work_on(uint32_t id, uint32_t worker) {
         run_range(atomic_load_explicit(&P.fn, memory_order_relaxed), atomic_load_explicit(&P.ctx, memory_order_relaxed),
                   atomic_load_explicit(&P.count, memory_order_relaxed),
                   atomic_load_explicit(&P.grain, memory_order_relaxed), word_next(w));
-        atomic_fetch_add_explicit(&P.done, 1, memory_order_acq_rel);
+        long done = atomic_fetch_add(&P.done, 1) + 1;  // seq_cst: see dispatcher_sleeping
+        if (done == (long)word_chunks(w) && worker != 0 && atomic_load(&P.dispatcher_sleeping)) {
+            pthread_mutex_lock(&P.sleep_lock);
+            pthread_cond_signal(&P.finished);
+            pthread_mutex_unlock(&P.sleep_lock);
+        }
     }
 }
 
@@ -178,11 +189,23 @@ void ck_parallel_for(long count, long grain, ck_chunk_fn fn, void *ctx) {
         pthread_mutex_unlock(&P.sleep_lock);
     }
     work_on(id, 0);
-    int spins = 0;
-    while (atomic_load_explicit(&P.done, memory_order_acquire) < chunks) {
-        cpu_relax();
-        // A worker descheduled in the middle of a chunk: give the core away rather than spin.
-        if (++spins > 4096) sched_yield();
+    // The workers' last chunks: spin a little, then sleep. A worker that another process has
+    // pushed off its core is then moved by the kernel to this core, which went idle, instead of
+    // waiting for its turn on the busy one (spinning or yielding here would keep this core busy).
+    if (atomic_load_explicit(&P.done, memory_order_acquire) < chunks) {
+        double start = seconds_now();
+        int spins = 0;
+        while (atomic_load_explicit(&P.done, memory_order_acquire) < chunks) {
+            cpu_relax();
+            if ((++spins & 63) == 0 && seconds_now() - start > wait_spin_seconds) {
+                pthread_mutex_lock(&P.sleep_lock);
+                atomic_store(&P.dispatcher_sleeping, 1);  // seq_cst: see the workers' done count
+                while (atomic_load(&P.done) < chunks) pthread_cond_wait(&P.finished, &P.sleep_lock);
+                atomic_store(&P.dispatcher_sleeping, 0);
+                pthread_mutex_unlock(&P.sleep_lock);
+                break;
+            }
+        }
     }
     pthread_mutex_unlock(&P.dispatch);
 }
