@@ -12,6 +12,10 @@ public enum LiveApp {
         public var frameInterval: Double = 0.2
         /// TERMINAL.md's dead-band for image cells (0–255 per channel).
         public var deadBand: Int = 10
+        /// Bytes a second the terminal may receive on average: a new probe picture waits until
+        /// what earlier frames sent has been paid off at this rate, so a run whose pictures
+        /// keep changing still stays under ~10 KB/s (charts and text are never held back).
+        public var byteRate: Double = 8000
 
         public init(colors: ColorMode? = nil) { self.colors = colors }
     }
@@ -85,6 +89,11 @@ public struct LiveLoop {
     private var dirty = true
     private var lastFrame: ContinuousClock.Instant?
     public private(set) var frames = 0
+    /// A finished probe waiting for the byte budget.
+    private var pendingProbe: LiveViewState.Probe?
+    /// Bytes sent beyond what `byteRate` allows so far, and when that was last brought up to date.
+    private var debt = 0.0
+    private var debtTime: ContinuousClock.Instant?
 
     public init(state: LiveViewState, options: LiveApp.Options) {
         self.state = state
@@ -110,9 +119,20 @@ public struct LiveLoop {
         }
         if let result = preview.takeFinished() {
             switch result {
-            case .success(let probe): state.probe = probe
-            case .failure(let e): state.message = e.message
+            case .success(let probe): pendingProbe = probe
+            case .failure(let e): state.message = e.message; dirty = true
             }
+        }
+        if let t = debtTime {
+            let d = (now - t).components
+            debt = max(0, debt - options.byteRate * (Double(d.seconds) + Double(d.attoseconds) * 1e-18))
+        }
+        debtTime = now
+        if let probe = pendingProbe, debt <= 0 || state.probe == nil || state.probe?.name != probe.name
+            || state.probe?.hidden != probe.hidden {
+            // A new image or mask (a key asked for it) is shown at once; a newer step waits its turn.
+            state.probe = probe
+            pendingProbe = nil
             dirty = true
         }
         if feed.poll(&state, preview: preview) { dirty = true }
@@ -125,7 +145,9 @@ public struct LiveLoop {
         state.lrAxis = frame.lrAxis
         if let shown { DeadBand.hold(&frame.grid, shown: shown, threshold: options.deadBand) }
         if frame.grid != shown {
+            let before = ThreadIO.bytesWritten()
             terminal.present(frame.grid)
+            debt += Double(ThreadIO.bytesWritten() - before)
             shown = frame.grid
             frames += 1
         }

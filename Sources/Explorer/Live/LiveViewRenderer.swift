@@ -69,7 +69,9 @@ public enum LiveViewRenderer {
         header(s, into: &grid, palette: palette)
 
         let (xs, lossValues, smoothed, lrs) = series(s)
-        let lossChart = LineChart(title: lossTitle(s), steps: xs, series: [lossValues, smoothed], logScale: s.logScale)
+        let finite = lossValues.filter(\.isFinite) + smoothed.filter(\.isFinite)
+        let isLog = finite.isEmpty ? false : LineChart.usesLog(s.logScale, lo: finite.min()!, hi: finite.max()!)
+        let lossChart = LineChart(title: lossTitle(s, isLog: isLog), steps: xs, series: [lossValues, smoothed], logScale: s.logScale)
         let lossAxis = lossChart.draw(into: &grid, x: layout.loss.x, y: layout.loss.y, width: layout.loss.width,
                                       height: layout.loss.height, colors: palette.lossColors, previous: s.lossAxis)
         emaOverlay(xs: xs, raw: lossValues, ema: smoothed, state: s, rect: layout.loss, palette: palette, into: &grid)
@@ -80,7 +82,7 @@ public enum LiveViewRenderer {
                                   colors: palette.lrColors, previous: s.lrAxis)
         }
         if let p = layout.panels, let probe = s.probe { panels(probe, at: p, into: &grid, state: s) }
-        grid.put(keysLine(s), x: 0, y: height - 1, maxWidth: width, attrs: .dim)
+        grid.put(keysLine(s, width: width), x: 0, y: height - 1, maxWidth: width, attrs: .dim)
         if s.showHelp { help(s, into: &grid) }
         return Frame(grid: grid, lossAxis: lossAxis, lrAxis: lrAxis)
     }
@@ -128,10 +130,10 @@ public enum LiveViewRenderer {
         }
     }
 
-    static func lossTitle(_ s: LiveViewState) -> String {
+    static func lossTitle(_ s: LiveViewState, isLog: Bool) -> String {
         let log: String
         switch s.logScale {
-        case .auto: log = s.lossAxis?.isLog == true ? "log y (auto)" : "linear y (auto)"
+        case .auto: log = isLog ? "log y (auto)" : "linear y (auto)"
         case .on: log = "log y"
         case .off: log = "linear y"
         }
@@ -160,7 +162,13 @@ public enum LiveViewRenderer {
             fields.append("no points yet")
         }
         if let phase = s.phase { fields.append(phase) }
-        let line = StatusBar.pack(fields, width: grid.width, maxLines: 1).first ?? ""
+        // The widest form that fits: with the program's name and bars, then tighter.
+        var line = ""
+        for (from, separator) in [(0, " │ "), (1, " │ "), (1, "  "), (1, " ")] {
+            let candidate = " " + fields.dropFirst(from).joined(separator: separator)
+            line = candidate
+            if candidate.unicodeScalars.count <= grid.width { break }
+        }
         grid.fill(x: 0, y: 0, width: grid.width, height: 1, with: Cell(" ", fg: palette.headerFG, bg: palette.headerBG))
         grid.put(line, x: 0, y: 0, maxWidth: grid.width, fg: palette.headerFG, bg: palette.headerBG, attrs: .bold)
 
@@ -198,13 +206,17 @@ public enum LiveViewRenderer {
         }
     }
 
-    static func keysLine(_ s: LiveViewState) -> String {
+    static func keysLine(_ s: LiveViewState, width: Int) -> String {
+        let long: String, short: String
         switch s.source {
         case .training:
-            return " space pause · w save · p probe · n mask · s/S smoothing · l log y · ? help · q stop and save"
+            long = " space pause · w save · p probe · n mask · s/S smoothing · l log y · ? help · q stop and save"
+            short = " space pause  w save  p probe  n mask  s/S smooth  l log  ? help  q stop+save"
         case .watching:
-            return " p probe · n mask · s/S smoothing · l log y · ? help · q quit"
+            long = " p probe · n mask · s/S smoothing · l log y · ? help · q quit"
+            short = " p probe  n mask  s/S smooth  l log  ? help  q quit"
         }
+        return long.unicodeScalars.count <= width ? long : short
     }
 
     static func help(_ s: LiveViewState, into grid: inout CellGrid) {
