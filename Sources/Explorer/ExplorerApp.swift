@@ -97,7 +97,11 @@ public enum ExplorerApp {
         var lastTick = ContinuousClock.now
         let tickInterval = Duration.milliseconds(100)
         while true {
-            terminal.present(ScreenRenderer.render(state))
+            let renderStart = ContinuousClock.now
+            let grid = ScreenRenderer.render(state)
+            let presentStart = ContinuousClock.now
+            terminal.present(grid)
+            trace?.frame(render: presentStart - renderStart, present: .now - presentStart)
             trace?.presented(shownID: state.shownID)
             if state.quit { break }
 
@@ -132,7 +136,8 @@ public enum ExplorerApp {
 }
 
 /// With MAEX_LATENCY_LOG=file: one line per answered input, the milliseconds from reading the
-/// key or mouse report to the screen update that shows its reconstruction.
+/// key or mouse report to the screen update that shows its reconstruction, and one line per
+/// frame with the time spent rendering the grid and presenting it.
 final class LatencyTrace {
     private let file: FileHandle
     private var inputAt: [Int: ContinuousClock.Instant] = [:]
@@ -148,6 +153,11 @@ final class LatencyTrace {
 
     func requested(_ id: Int) {
         if let p = pendingInput, id >= p.id { inputAt[id] = p.at; pendingInput = nil }
+    }
+
+    func frame(render: Duration, present: Duration) {
+        func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) * 1e-15 }
+        file.write(Data(String(format: "frame render %.2f ms present %.2f ms\n", ms(render), ms(present)).utf8))
     }
 
     func presented(shownID: Int) {

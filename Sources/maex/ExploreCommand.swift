@@ -7,7 +7,7 @@ import MAE
 struct ExploreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explore",
-        abstract: "Show images, their masked versions and the MAE's reconstructions in the terminal (the default).",
+        abstract: "Show images, their masked versions and the MAE's reconstructions in the terminal.",
         discussion: """
             Four panels side by side: original | masked | reconstruction | reconstruction + visible, \
             drawn with block characters at a whole number of cells per patch. Paint patches with the \
@@ -29,10 +29,10 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(name: .long, help: ArgumentHelp("Fraction of patches to hide at start (default 0.75).", valueName: "r"))
+    @Option(name: .long, help: ArgumentHelp("Fraction of patches to hide at start.", valueName: "r"))
     var ratio: Double = 0.75
 
-    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches: random, block or grid (default random).",
+    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches: random, block or grid.",
                                             valueName: "strategy"))
     var strategy: MaskStrategy = .random
 
