@@ -19,6 +19,11 @@ extern "C" {
 // Threads the pool may use for the next calls (the caller counts as one); clamped to 1...64.
 void ck_set_threads(int n);
 int ck_threads(void);
+// Around a model pass (they nest, and passes on several threads share one hand-over): the first
+// to begin reads OpenBLAS's thread count n, sets OpenBLAS to one thread and the pool to n; the
+// last to end sets OpenBLAS back to n, unless it was changed in between.
+void ck_pass_begin(void);
+void ck_pass_end(void);
 // The instruction set the kernels were chosen for: "avx512", "avx2" or "generic".
 const char *ck_isa(void);
 

@@ -7,6 +7,9 @@ extension MAEModel {
     public func lossAndGradients(images: UnsafePointer<Float>, noise: UnsafePointer<Float>, batch: Int,
                                  maskRatio: Double, gradients: UnsafeMutableBufferPointer<Float>) -> Float {
         precondition(gradients.count == table.count, "gradients need \(table.count) values, got \(gradients.count)")
+        // One thread set-up for both passes (they nest; see ComputeThreads).
+        ComputeThreads.begin()
+        defer { ComputeThreads.end() }
         let ws = maskedWorkspace(noise: noise, batch: batch, maskRatio: maskRatio)
         let loss = forwardPass(ws, images: images)
         backwardPass(ws, gradients: gradients.baseAddress!)
@@ -18,6 +21,8 @@ extension MAEModel {
     public func lossAndGradients(images: UnsafePointer<Float>, masks: [PatchMask],
                                  gradients: UnsafeMutableBufferPointer<Float>) -> Float {
         precondition(gradients.count == table.count, "gradients need \(table.count) values, got \(gradients.count)")
+        ComputeThreads.begin()
+        defer { ComputeThreads.end() }
         let ws = explicitWorkspace(masks: masks)
         let loss = forwardPass(ws, images: images)
         backwardPass(ws, gradients: gradients.baseAddress!)
