@@ -209,6 +209,9 @@ public struct ExplorerReducer: Sendable {
             s.showHeatmap.toggle()
         case .character("#"):
             s.showGrid.toggle()
+        case .character("z"):
+            s.zoom.toggle()
+            s.stroke = nil
         case .character("e"):
             return export(&s)
         default:

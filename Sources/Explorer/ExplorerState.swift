@@ -41,8 +41,10 @@ public struct ExplorerState: Sendable {
     public var showHelp = false
     public var showHeatmap = false
     public var compare = false
-    /// The panel shown when only one fits (Tab cycles).
+    /// The panel shown when only one fits or when zoomed (Tab cycles).
     public var focus = 0
+    /// One panel at a time, as large as the terminal allows (`z`).
+    public var zoom = false
     public var width: Int
     public var height: Int
     public var glyphs: GlyphMode
@@ -88,7 +90,8 @@ public struct ExplorerState: Sendable {
 
     public var gridSize: Int { model.gridSize }
     public var layout: ScreenLayout {
-        ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize, focus: focus)
+        ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize, focus: focus,
+                     zoom: zoom)
     }
     public var actualRatio: Double {
         mask.isEmpty ? 0 : Double(mask.lazy.filter { $0 }.count) / Double(mask.count)

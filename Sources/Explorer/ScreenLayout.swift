@@ -47,7 +47,8 @@ public struct ScreenLayout: Equatable, Sendable {
 
     /// The layout for a width × height terminal and square images of `gridSize` patches of
     /// `patchSize` pixels; `focus` is the panel shown in single arrangement.
-    public init(width: Int, height: Int, gridSize: Int, patchSize: Int, focus: Int = 0) {
+    /// `zoom`: one panel at a time even when all four would fit, drawn as large as it goes.
+    public init(width: Int, height: Int, gridSize: Int, patchSize: Int, focus: Int = 0, zoom: Bool = false) {
         self.width = width
         self.height = height
         self.gridSize = max(1, gridSize)
@@ -69,7 +70,7 @@ public struct ScreenLayout: Equatable, Sendable {
         let single = best { cols, rows in cols <= width && 1 + rows <= areaHeight }
 
         var cols: Int, rows: Int
-        if row != nil || grid != nil {
+        if !zoom && (row != nil || grid != nil) {
             let r = row ?? 0, q = grid ?? 0
             arrangement = r >= q ? .row : .grid
             cellsPerPatch = max(r, q)

@@ -66,5 +66,5 @@ public enum StatusBar {
     }
 
     /// The second line when no message or overflow needs it.
-    public static let hint = " ? help · q quit · mouse: paint patches · r random · 1–9 ratio · [ ] images · v compare"
+    public static let hint = " ? help · q quit · mouse: paint patches · r random · 1–9 ratio · [ ] images · v compare · z zoom"
 }

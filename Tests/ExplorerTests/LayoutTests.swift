@@ -188,3 +188,23 @@ import Testing
         #expect(grid.cells.allSatisfy { $0.fg == .standard && $0.bg == .standard })
     }
 }
+
+@Suite struct ZoomTests {
+    /// `z` shows one panel as large as it fits (80×24: 32×16 instead of four of 16×8); Tab
+    /// cycles it; painting maps through the zoomed panel.
+    @Test func zoomShowsOneLargePanel() {
+        var s = Fixture.shownState(width: 80, height: 24)
+        #expect(s.layout.arrangement == .row && s.layout.panels[0].cols == 16)
+        _ = Fixture.reducer.reduce(&s, .key(.character("z")))
+        #expect(s.layout.arrangement == .single && s.layout.panels[0].cols == 32 && s.layout.panels[0].slot == 0)
+        _ = Fixture.reducer.reduce(&s, .key(.tab))
+        #expect(s.layout.panels[0].slot == 1)
+        _ = Fixture.reducer.reduce(&s, .key(.character("c")))
+        let c = s.layout.centerCell(row: 2, col: 5, in: s.layout.panels[0])
+        _ = Fixture.reducer.reduce(&s, .mouse(MouseReport(kind: .press, x: c.x, y: c.y)))
+        #expect(s.mask[2 * 8 + 5] && s.mask.filter { $0 }.count == 1)
+        #expect(ScreenRenderer.render(s).text.contains("masked"))
+        _ = Fixture.reducer.reduce(&s, .key(.character("z")))
+        #expect(s.layout.arrangement == .row)
+    }
+}
