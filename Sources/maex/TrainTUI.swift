@@ -42,8 +42,10 @@ enum LiveTerminal {
 
     /// The `--stats` line.
     static func statsLine(_ r: LiveApp.Report) -> String {
-        String(format: "terminal output: %d bytes in %.1f s (%.0f bytes/s)", r.bytesWritten, r.seconds,
-               Double(r.bytesWritten) / max(r.seconds, 1e-9))
+        String(format: "terminal output: %d bytes in %.1f s (%.0f bytes/s); after the first frame %d bytes in %.1f s (%.0f bytes/s)",
+               r.bytesWritten, r.seconds, Double(r.bytesWritten) / max(r.seconds, 1e-9),
+               r.bytesAfterFirstFrame, r.secondsAfterFirstFrame,
+               Double(r.bytesAfterFirstFrame) / max(r.secondsAfterFirstFrame, 1e-9))
     }
 }
 

@@ -26,6 +26,9 @@ public enum LiveApp {
         /// Bytes the UI thread wrote (the terminal's output) and the seconds the view was open.
         public var bytesWritten: Int
         public var seconds: Double
+        /// The same after the first frame (what a steady or idle view costs).
+        public var bytesAfterFirstFrame: Int
+        public var secondsAfterFirstFrame: Double
     }
 
     public static func run(_ feed: LiveFeed, state initial: LiveViewState, options: Options) throws(ExplorerError) -> Report {
@@ -56,6 +59,8 @@ public enum LiveApp {
 
         var loop = LiveLoop(state: state, options: options)
         loop.step(feed: feed, preview: preview, events: [], terminal: terminal, now: .now)
+        let firstFrameBytes = ThreadIO.bytesWritten()
+        let firstFrameTime = ContinuousClock.now
         var quitAsked = false
         while !feed.isDone {
             var polls = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
@@ -73,10 +78,14 @@ public enum LiveApp {
             }
             loop.step(feed: feed, preview: preview, events: terminal.readEvents(), terminal: terminal, now: .now)
         }
+        // Before close: the restoring sequences are not the view's steady cost.
+        let endBytes = ThreadIO.bytesWritten()
+        let end = ContinuousClock.now
         terminal.close()
-        let d = (ContinuousClock.now - startTime).components
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         return Report(signal: TerminalGuard.requestedSignal, bytesWritten: ThreadIO.bytesWritten() - startBytes,
-                      seconds: Double(d.seconds) + Double(d.attoseconds) * 1e-18)
+                      seconds: seconds(ContinuousClock.now - startTime), bytesAfterFirstFrame: endBytes - firstFrameBytes,
+                      secondsAfterFirstFrame: seconds(end - firstFrameTime))
     }
 }
 
