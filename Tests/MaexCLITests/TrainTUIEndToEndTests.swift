@@ -53,6 +53,14 @@ struct TrainTUIEndToEndTests {
         }
         try tmux.waitFor("the probe panels") { $0.contains("original") && $0.contains("reconstruction") && $0.contains("probe ") }
 
+        // Smaller terminals re-lay the view out; a tiny one gets a note instead of a crash.
+        tmux.resize(width: 100, height: 30)
+        try tmux.waitFor("the 100×30 layout") { $0.contains("recon + visible") && Self.step($0) != nil }
+        tmux.resize(width: 30, height: 8)
+        try tmux.waitFor("the too-small note") { $0.contains("maex needs") }
+        tmux.resize(width: 160, height: 48)
+        try tmux.waitFor("the full layout again") { $0.contains("reconstruction + visible") }
+
         tmux.keys("q")
         try tmux.waitFor("the summary after q") { $0.contains("MAEX-EXIT=0") }
         let screen = tmux.screen()
