@@ -103,6 +103,7 @@ public struct LiveLoop {
     /// Bytes sent beyond what `byteRate` allows so far, and when that was last brought up to date.
     private var debt = 0.0
     private var debtTime: ContinuousClock.Instant?
+    private var lastProbe: ContinuousClock.Instant?
 
     public init(state: LiveViewState, options: LiveApp.Options) {
         self.state = state
@@ -138,10 +139,12 @@ public struct LiveLoop {
         }
         debtTime = now
         if let probe = pendingProbe, debt <= 0 || state.probe == nil || state.probe?.name != probe.name
-            || state.probe?.hidden != probe.hidden {
-            // A new image or mask (a key asked for it) is shown at once; a newer step waits its turn.
+            || state.probe?.hidden != probe.hidden || lastProbe.map({ now - $0 >= .seconds(10) }) ?? true {
+            // A new image or mask (a key asked for it) is shown at once; a newer step waits its
+            // turn, but never more than 10 s (busy charts alone can use the budget up).
             state.probe = probe
             pendingProbe = nil
+            lastProbe = now
             dirty = true
         }
         if feed.poll(&state, preview: preview) { dirty = true }
