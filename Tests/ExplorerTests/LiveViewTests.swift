@@ -230,3 +230,33 @@ enum LiveFixture {
         #expect(text[0, 0] == shown[0, 0])
     }
 }
+
+@Suite struct SeriesEnvelopeTests {
+    /// A long noisy history thinned to a few points per column draws the same chart cells as the
+    /// full history (a cell or two may differ where a join between columns moves).
+    @Test func thinnedHistoryDrawsTheSameChart() {
+        let full = LiveFixture.training(points: 20_000, probe: false, losses: { i in
+            1 + 0.5 * exp(-Double(i) / 3000) + 0.2 * sin(Double(i) * 0.7) + (i == 12_345 ? 3 : 0)
+        })
+        let (xs, loss, ema, lr) = LiveViewRenderer.series(full)
+        let keep = SeriesEnvelope.indices(xs: xs, series: [loss, ema, lr], buckets: 8 * 160)
+        #expect(keep.count < 20_000 / 2 && keep.count > 1280)
+        // The spike survives (index = step: the sentinel at step 0 comes first).
+        #expect(keep.contains(12_345))
+        let chart = { (x: [Double], y: [Double]) -> CellGrid in
+            var g = CellGrid(width: 160, height: 30)
+            LineChart(title: "t", steps: x, series: [y], logScale: .off)
+                .draw(into: &g, x: 0, y: 0, width: 160, height: 30, colors: .init(series: [.standard]))
+            return g
+        }
+        let a = chart(xs, loss), b = chart(keep.map { xs[$0] }, keep.map { loss[$0] })
+        let differing = zip(a.cells, b.cells).filter { $0 != $1 }.count
+        let drawn = a.cells.filter { $0.glyph.value > 0x2800 && $0.glyph.value < 0x2900 }.count
+        #expect(differing * 50 <= drawn, "\(differing) of \(drawn) cells differ")
+    }
+
+    @Test func shortHistoriesStayWhole() {
+        let xs = (0..<50).map(Double.init)
+        #expect(SeriesEnvelope.indices(xs: xs, series: [xs], buckets: 100) == Array(0..<50))
+    }
+}

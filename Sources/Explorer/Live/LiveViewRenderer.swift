@@ -68,7 +68,7 @@ public enum LiveViewRenderer {
         let palette = Palette(s.colors)
         header(s, into: &grid, palette: palette)
 
-        let (xs, lossValues, smoothed, lrs) = series(s)
+        let (xs, lossValues, smoothed, lrs) = thinned(series(s), buckets: 8 * width)
         let finite = lossValues.filter(\.isFinite) + smoothed.filter(\.isFinite)
         let isLog = finite.isEmpty ? false : LineChart.usesLog(s.logScale, lo: finite.min()!, hi: finite.max()!)
         let lossChart = LineChart(title: lossTitle(s, isLog: isLog), steps: xs, series: [lossValues, smoothed], logScale: s.logScale)
@@ -128,6 +128,14 @@ public enum LiveViewRenderer {
                 }
             }
         }
+    }
+
+    static func thinned(_ all: ([Double], [Double], [Double], [Double]), buckets: Int)
+        -> ([Double], [Double], [Double], [Double]) {
+        let (xs, a, b, c) = all
+        let keep = SeriesEnvelope.indices(xs: xs, series: [a, b, c], buckets: buckets)
+        guard keep.count < xs.count else { return all }
+        return (keep.map { xs[$0] }, keep.map { a[$0] }, keep.map { b[$0] }, keep.map { c[$0] })
     }
 
     static func lossTitle(_ s: LiveViewState, isLog: Bool) -> String {
