@@ -85,6 +85,7 @@ struct WatchCommand: ParsableCommand {
             var state = LiveViewState(source: .watching(path: path))
             state.totalSteps = config?.plan.totalSteps
             state.xIsEpoch = target.metrics.hasSuffix(".txt")
+            if state.xIsEpoch { state.smoothing = 0.6 }  // a point an epoch: TensorBoard's default suits it
             let report = try LiveApp.run(feed, state: state, options: LiveApp.Options(colors: color.flatMap(ColorMode.init(argument:))))
             if stats { print(LiveTerminal.statsLine(report)) }
             if let signal = report.signal { throw ExitCode(128 + signal) }

@@ -106,24 +106,26 @@ public enum LiveViewRenderer {
     /// A braille cell has one colour, so where the EMA passes through the raw curve's cells
     /// every dot would take the EMA's colour and the curve would read as a band. The EMA alone is
     /// drawn again on the same axis and its cells replace the mixed ones: the bright line stays a
-    /// line. The same axis comes from the same value range: the raw extremes ride along as two
-    /// points at the first x (drawn in the raw colour, so they are not copied).
+    /// line. The same axis comes from the same value range: the raw extremes ride along as a
+    /// vertical line at the first x, whose column is left as the first draw made it.
     static func emaOverlay(xs: [Double], raw: [Double], ema: [Double], state s: LiveViewState,
                            rect: (x: Int, y: Int, width: Int, height: Int), palette: Palette, into grid: inout CellGrid) {
         let finite = raw.filter(\.isFinite) + ema.filter(\.isFinite)
-        guard xs.count >= 2, let lo = finite.min(), let hi = finite.max() else { return }
-        var extremes = [Double](repeating: .nan, count: xs.count)
-        extremes[0] = lo
-        extremes[1] = hi
+        guard let first = xs.first, let lo = finite.min(), let hi = finite.max() else { return }
+        let extremes = [lo, hi] + [Double](repeating: .nan, count: xs.count)
         var scratch = CellGrid(width: grid.width, height: grid.height)
-        LineChart(title: "", steps: xs, series: [extremes, ema], logScale: s.logScale)
+        LineChart(title: "", steps: [first, first] + xs, series: [extremes, [.nan, .nan] + ema], logScale: s.logScale)
             .draw(into: &scratch, x: rect.x, y: rect.y, width: rect.width, height: rect.height,
                   colors: palette.lossColors, previous: s.lossAxis)
         let emaColor = palette.lossColors.series[1], emaAttrs = palette.lossColors.seriesAttributes[1]
-        for y in (rect.y + 1)..<(rect.y + rect.height - 1) {
-            for x in rect.x..<(rect.x + rect.width) {
+        func isBraille(_ c: Cell) -> Bool { c.glyph.value >= 0x2800 && c.glyph.value < 0x2900 }
+        let rows = (rect.y + 1)..<(rect.y + rect.height - 1)
+        guard let firstColumn = (rect.x..<(rect.x + rect.width)).first(where: { x in rows.contains { isBraille(scratch[x, $0]) } })
+        else { return }
+        for y in rows {
+            for x in (firstColumn + 1)..<(rect.x + rect.width) {
                 let c = scratch[x, y]
-                if c.fg == emaColor && c.attrs == emaAttrs && c.glyph.value >= 0x2800 && c.glyph.value < 0x2900 {
+                if c.fg == emaColor && c.attrs == emaAttrs && isBraille(c) {
                     grid[x, y] = c
                 }
             }
