@@ -42,8 +42,8 @@ install: deps release
 	install -m 644 man/maex.1 $(DESTDIR)$(PREFIX)/share/man/man1/maex.1
 
 # Retrains the default model Assets/models/maex-tiny.safetensors from scratch with fixed seeds
-# (20–50 minutes on 2 cores, depending on what else runs; see Assets/models/README.md): every image in Assets/images but
-# the two held out for evaluation, chelsea.png and coffee.png.
+# (20–50 minutes on 2 cores, depending on what else runs; see Assets/models/README.md) on every
+# image in Assets/images but the two held out for evaluation, chelsea.png and coffee.png.
 pretrained: deps release
 	rm -rf .build/pretrained-data .build/pretrained-run && mkdir -p .build/pretrained-data
 	cd Assets/images && for f in *.png *.jpg; do \
