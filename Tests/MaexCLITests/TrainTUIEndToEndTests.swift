@@ -77,6 +77,31 @@ struct TrainTUIEndToEndTests {
         }
     }
 
+    /// The steady training view at 160×48 in truecolour sends at most 10 KB/s (counted by
+    /// tmux's pipe-pane over 20 s, after 5 s of start-up).
+    @Test func aTrainingViewStaysUnderTenKilobytesASecond() throws {
+        let root = try Self.dataFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let command = Self.command("train --data '\(root.path)/data' --run '\(root.path)/run' --config '\(Self.config)' "
+                                   + "--batch 4 --steps 100000 --threads 1 --preview-every 5")
+            .replacingOccurrences(of: " TERM=tmux-256color", with: " TERM=tmux-256color COLORTERM=truecolor")
+        let tmux = try TmuxSession(width: 160, height: 48, command: command)
+        defer { tmux.kill() }
+        try tmux.waitFor("the probe panels") { $0.contains("reconstruction + visible") && $0.contains("probe ") }
+        let warm = Date().addingTimeInterval(5)
+        while Date() < warm { usleep(100_000) }
+        let counted = root.appendingPathComponent("pane.out").path
+        _ = try TmuxSession.shell("tmux -L \(tmux.socket) pipe-pane -o 'cat >> \(counted)'")
+        let start = Date()
+        while Date().timeIntervalSince(start) < 20 { usleep(100_000) }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: counted)[.size] as? Int) ?? 0
+        let rate = Double(bytes) / Date().timeIntervalSince(start)
+        #expect(bytes > 0)
+        #expect(rate <= 10_240, "the training view sent \(Int(rate)) bytes/s")
+        tmux.keys("q")
+        try tmux.waitFor("a clean exit") { $0.contains("MAEX-EXIT=0") }
+    }
+
     @Test func noTUIWithoutATerminal() throws {
         let result = try MaexProcess.run(["train", "--data", "/nonexistent", "--run", "/tmp/x", "--tui"])
         #expect(result.status == 64)
