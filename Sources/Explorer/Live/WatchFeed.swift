@@ -78,6 +78,8 @@ public final class WatchFeed: LiveFeed {
     public func perform(_ action: LiveViewState.Action, _ state: inout LiveViewState, preview: PreviewWorker) {
         switch action {
         case .quit: isDone = true
+        case .nextProbe where checkpointPath == nil, .newMask where checkpointPath == nil:
+            state.message = "no checkpoint to draw the probe with (a maex run folder has one)"
         case .nextProbe:
             guard !probeImages.isEmpty else { return }
             probeIndex = (probeIndex + 1) % probeImages.count
