@@ -27,6 +27,9 @@ typedef struct {
     float (*exp)(float x);
 } ck_kernel_table;
 
+// The column sums of the chosen instruction set over the columns [begin, end) (for gemm.c).
+void ck_column_sums_range(float *acc, const float *x, long rows, long width, long begin, long end);
+
 extern const ck_kernel_table ck_kernels_generic;
 #if defined(__x86_64__)
 extern const ck_kernel_table ck_kernels_avx2;

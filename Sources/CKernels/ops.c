@@ -1,12 +1,8 @@
 // The public kernels: choose the instruction set once, cut the work into shape-determined chunks
 // and run them on the pool.
-#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
-
-// OpenBLAS's own thread control (declared here: Debian's cblas.h may come from another BLAS).
-int openblas_get_num_threads(void);
 
 static const ck_kernel_table *K;
 static const char *isa_name = "generic";
@@ -63,6 +59,9 @@ typedef struct { float *acc; const float *x; long rows, width; } colsum_args;
 static void column_sums_chunk(void *p, long begin, long end) {
     colsum_args *x = p;
     K->column_sums(x->acc, x->x, x->rows, x->width, begin, end);
+}
+void ck_column_sums_range(float *acc, const float *x, long rows, long width, long begin, long end) {
+    K->column_sums(acc, x, rows, width, begin, end);
 }
 void ck_column_sums(float *acc, const float *x, long rows, long width) {
     colsum_args args = {acc, x, rows, width};
@@ -136,9 +135,13 @@ void ck_layernorm_backward(float *dx, float *dweight, float *dbias, const float 
                            const float *weight, const float *mean, const float *rstd, long rows, long width,
                            int accumulate) {
     ln_back_args args = {dx, dweight, dbias, dy, x, weight, mean, rstd, rows, width, accumulate};
-    ck_parallel_for(rows, rows_per_chunk(width), ln_backward_input_chunk, &args);
-    // The parameter sums run over all rows in order, a block of columns per chunk.
-    ck_parallel_for(width, 64, ln_backward_params_chunk, &args);
+    // One region: row chunks for dx and, independent of them, column chunks for the parameter
+    // sums (each over all rows in order).
+    ck_job jobs[2] = {
+        {ln_backward_input_chunk, &args, rows, rows_per_chunk(width)},
+        {ln_backward_params_chunk, &args, width, 64},
+    };
+    ck_run_jobs(jobs, 2);
 }
 
 // MARK: attention
@@ -183,84 +186,4 @@ static void adamw_chunk(void *x, long begin, long end) {
 void ck_adamw(float *p, const float *g, float *m, float *v, long count, const ck_adamw_args *args) {
     adamw_args a = {p, m, v, g, args};
     ck_parallel_for(count, 16384, adamw_chunk, &a);
-}
-
-// MARK: sgemm
-
-// Products below this many flops (2·m·n·k) per block are not worth a thread's hand-over.
-static const double min_block_flops = 5e5;
-
-typedef struct {
-    int transA, transB;
-    long m, n, k, lda, ldb, ldc, block;
-    int split_rows;
-    float alpha, beta;
-    const float *a, *b;
-    float *c;
-} gemm_args;
-
-static void gemm_call(const gemm_args *g, long m, long n, const float *a, const float *b, float *c) {
-    cblas_sgemm(CblasRowMajor, g->transA ? CblasTrans : CblasNoTrans, g->transB ? CblasTrans : CblasNoTrans,
-                (int)m, (int)n, (int)g->k, g->alpha, a, (int)g->lda, b, (int)g->ldb, g->beta, c, (int)g->ldc);
-}
-
-static void gemm_chunk(void *p, long begin, long end) {
-    const gemm_args *g = p;
-    long first = begin * g->block;
-    if (g->split_rows) {
-        long last = end * g->block < g->m ? end * g->block : g->m;
-        // Rows of C are rows of op(A): row r of A, or column r of a transposed A.
-        const float *a = g->transA ? g->a + first : g->a + first * g->lda;
-        gemm_call(g, last - first, g->n, a, g->b, g->c + first * g->ldc);
-    } else {
-        long last = end * g->block < g->n ? end * g->block : g->n;
-        const float *b = g->transB ? g->b + first * g->ldb : g->b + first;
-        gemm_call(g, g->m, last - first, g->a, b, g->c + first);
-    }
-}
-
-void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
-              const float *b, long ldb, float beta, float *c, long ldc) {
-    gemm_args g = {transA, transB, m, n, k, lda, ldb, ldc, 0, 1, alpha, beta, a, b, c};
-    // The pool splits only while OpenBLAS runs single-threaded: never threads inside threads.
-    if (openblas_get_num_threads() > 1) {
-        gemm_call(&g, m, n, a, b, c);
-        return;
-    }
-    // A Linear on a few rows (batch-1 inference: 17 or 65 tokens): OpenBLAS packs the whole
-    // weight for as little work per value as there are rows. Column blocks small enough for its
-    // small-matrix kernels (which read the operands in place) are about 1.5× faster on AVX-512
-    // machines: that path takes blocks of C of at most 1200 values and m·n·k ≤ 10⁶ with k ≥ 32
-    // for this transpose. Elsewhere the blocks only cost a few more calls.
-    if (!transA && transB && k >= 32) {
-        long width = 1200 / m;
-        long by_work = (long)(1e6 / ((double)m * (double)k));
-        if (by_work < width) width = by_work;
-        width &= ~15L;
-        if (width >= 16 && width < n) {
-            g.split_rows = 0;
-            g.block = width;
-            ck_parallel_for((n + width - 1) / width, 1, gemm_chunk, &g);
-            return;
-        }
-    }
-    double flops = 2.0 * (double)m * (double)n * (double)k;
-    if (flops < 2 * min_block_flops) {
-        gemm_call(&g, m, n, a, b, c);
-        return;
-    }
-    // Up to 8 blocks of C along its longer side, each at least min_block_flops and a multiple of
-    // 16 rows or columns. The blocks depend on the shape alone: one thread runs them in turn and
-    // computes exactly what two do. (4 blocks repack the other operand less often, which shows
-    // on a quiet machine; 8 let a thread that keeps its core take over more of the work when
-    // another process takes the other core, which is this machine's usual state.)
-    g.split_rows = m >= n;
-    long side = g.split_rows ? m : n;
-    long blocks = (long)(flops / min_block_flops);
-    if (blocks > 8) blocks = 8;
-    long block = (side + blocks - 1) / blocks;
-    block = (block + 15) & ~15L;
-    if (block > side) block = side;
-    g.block = block;
-    ck_parallel_for((side + block - 1) / block, 1, gemm_chunk, &g);
 }

@@ -210,6 +210,43 @@ void ck_parallel_for(long count, long grain, ck_chunk_fn fn, void *ctx) {
     pthread_mutex_unlock(&P.dispatch);
 }
 
+// MARK: several jobs in one region
+
+enum { MAX_JOBS = 4 };
+
+typedef struct {
+    const ck_job *jobs;
+    int count;
+    long first[MAX_JOBS + 1];  // first chunk of each job, then the total
+} jobs_ctx;
+
+static void jobs_chunk(void *p, long begin, long end) {
+    const jobs_ctx *x = p;
+    for (long c = begin; c < end; c++) {
+        int j = 0;
+        while (c >= x->first[j + 1]) j++;
+        const ck_job *job = &x->jobs[j];
+        long grain = job->grain < 1 ? 1 : job->grain;
+        long lo = (c - x->first[j]) * grain;
+        long hi = lo + grain < job->count ? lo + grain : job->count;
+        job->fn(job->ctx, lo, hi);
+    }
+}
+
+void ck_run_jobs(const ck_job *jobs, int count) {
+    if (count > MAX_JOBS) {
+        for (int j = 0; j < count; j += MAX_JOBS) ck_run_jobs(jobs + j, count - j < MAX_JOBS ? count - j : MAX_JOBS);
+        return;
+    }
+    jobs_ctx x = {jobs, count, {0}};
+    for (int j = 0; j < count; j++) {
+        long grain = jobs[j].grain < 1 ? 1 : jobs[j].grain;
+        long chunks = jobs[j].count > 0 ? (jobs[j].count + grain - 1) / grain : 0;
+        x.first[j + 1] = x.first[j] + chunks;
+    }
+    ck_parallel_for(x.first[count], 1, jobs_chunk, &x);
+}
+
 // MARK: per-thread scratch
 
 static pthread_key_t scratch_key;

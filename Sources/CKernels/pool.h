@@ -9,6 +9,15 @@
 typedef void (*ck_chunk_fn)(void *ctx, long begin, long end);
 void ck_parallel_for(long count, long grain, ck_chunk_fn fn, void *ctx);
 
+// Several independent loops in one region (one hand-over, one wait): chunks of every job are
+// claimed from one counter. Jobs must not write what another job of the region reads or writes.
+typedef struct {
+    ck_chunk_fn fn;
+    void *ctx;
+    long count, grain;
+} ck_job;
+void ck_run_jobs(const ck_job *jobs, int count);
+
 // A 64-byte aligned buffer of at least `bytes` owned by the calling thread, reused by its next
 // call (grown, never shrunk): kernels take their temporaries from here, not from malloc.
 void *ck_scratch(size_t bytes);

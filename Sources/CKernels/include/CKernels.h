@@ -35,6 +35,15 @@ const char *ck_isa(void);
 void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
               const float *b, long ldb, float beta, float *c, long ldc);
 
+// A Linear layer (weight [out, in] as PyTorch stores it):
+// out [rows, out] = residual (if not NULL) + bias (if not NULL) + inp [rows, in] · weightᵀ
+void ck_linear_forward(float *out, const float *inp, const float *weight, const float *bias, const float *residual,
+                       long rows, long in_dim, long out_dim);
+// Its backward as one region: dinp (if not NULL) (+)= dout · weight; dweight += doutᵀ · inp;
+// dbias (if not NULL) += Σ_rows dout. accumulate_input = 0 overwrites dinp.
+void ck_linear_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
+                        const float *weight, long rows, long in_dim, long out_dim, int accumulate_input);
+
 // MARK: element-wise
 
 // out[i] = a[i] + b[i]

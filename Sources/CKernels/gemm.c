@@ -1,0 +1,173 @@
+// Matrix products through cblas_sgemm, cut into blocks of C that the pool multiplies
+// concurrently while OpenBLAS itself runs on one thread; and the Linear layers built on them,
+// whose bias, residual and gradient loops share the products' region.
+#include <cblas.h>
+#include "kernels.h"
+
+// OpenBLAS's own thread control (declared here: Debian's cblas.h may come from another BLAS).
+int openblas_get_num_threads(void);
+
+// Blocks below this many flops (2·m·n·k) are not worth a thread's hand-over.
+static const double min_block_flops = 5e5;
+
+typedef struct {
+    int transA, transB;
+    long m, n, k, lda, ldb, ldc;
+    float alpha, beta;
+    const float *a, *b;
+    float *c;
+    // Optional, with beta = 1: each block of C first becomes prefill_x (ld = ldc) + prefill_bias.
+    const float *prefill_x, *prefill_bias;
+    int prefill;
+    // The blocks: along rows (or columns) of C, `block` wide; count 1 = the whole product.
+    int split_rows;
+    long block, count;
+} gemm_job;
+
+static void call(const gemm_job *g, long m, long n, const float *a, const float *b, float *c) {
+    cblas_sgemm(CblasRowMajor, g->transA ? CblasTrans : CblasNoTrans, g->transB ? CblasTrans : CblasNoTrans,
+                (int)m, (int)n, (int)g->k, g->alpha, a, (int)g->lda, b, (int)g->ldb, g->beta, c, (int)g->ldc);
+}
+
+// C[r0..<r1, c0..<c1] = x + bias (x may be NULL).
+static void prefill(const gemm_job *g, long r0, long r1, long c0, long c1) {
+    for (long r = r0; r < r1; r++) {
+        float *row = g->c + r * g->ldc;
+        const float *x = g->prefill_x ? g->prefill_x + r * g->ldc : NULL;
+        const float *b = g->prefill_bias;
+        if (x && b) for (long c = c0; c < c1; c++) row[c] = x[c] + b[c];
+        else if (x) for (long c = c0; c < c1; c++) row[c] = x[c];
+        else if (b) for (long c = c0; c < c1; c++) row[c] = b[c];
+        else for (long c = c0; c < c1; c++) row[c] = 0;
+    }
+}
+
+static void gemm_blocks(void *p, long begin, long end) {
+    const gemm_job *g = p;
+    for (long i = begin; i < end; i++) {
+        long first = i * g->block;
+        if (g->split_rows) {
+            long last = first + g->block < g->m ? first + g->block : g->m;
+            if (g->prefill) prefill(g, first, last, 0, g->n);
+            // Rows of C are rows of op(A): row r of A, or column r of a transposed A.
+            const float *a = g->transA ? g->a + first : g->a + first * g->lda;
+            call(g, last - first, g->n, a, g->b, g->c + first * g->ldc);
+        } else {
+            long last = first + g->block < g->n ? first + g->block : g->n;
+            if (g->prefill) prefill(g, 0, g->m, first, last);
+            const float *b = g->transB ? g->b + first * g->ldb : g->b + first;
+            call(g, g->m, last - first, g->a, b, g->c + first);
+        }
+    }
+}
+
+// Chooses the blocks of g from its shape alone: one thread runs them in turn and computes
+// exactly what several do.
+static void plan(gemm_job *g) {
+    g->split_rows = 1;
+    g->block = g->m;
+    g->count = 1;
+    if (g->m == 0 || g->n == 0) {
+        g->count = 0;
+        return;
+    }
+    // A Linear on a few rows (batch-1 inference: 17 or 65 tokens): OpenBLAS packs the whole
+    // weight for as little work per value as there are rows. Column blocks small enough for its
+    // small-matrix kernels (which read the operands in place) are about 1.5× faster on AVX-512
+    // machines: that path takes blocks of C of at most 1200 values and m·n·k ≤ 10⁶ with k ≥ 32
+    // for this transpose. Elsewhere the blocks only cost a few more calls.
+    if (!g->transA && g->transB && g->k >= 32) {
+        long width = 1200 / g->m;
+        long by_work = (long)(1e6 / ((double)g->m * (double)g->k));
+        if (by_work < width) width = by_work;
+        width &= ~15L;
+        if (width >= 16 && width < g->n) {
+            g->split_rows = 0;
+            g->block = width;
+            g->count = (g->n + width - 1) / width;
+            return;
+        }
+    }
+    // Up to 8 blocks along the longer side of C, each at least min_block_flops and a multiple
+    // of 16 rows or columns. (4 blocks would repack the other operand less often, which shows on
+    // a quiet machine; 8 let a thread that keeps its core take over more of the work when
+    // another process takes the other core, which is this machine's usual state.)
+    double flops = 2.0 * (double)g->m * (double)g->n * (double)g->k;
+    long blocks = (long)(flops / min_block_flops);
+    if (blocks > 8) blocks = 8;
+    if (blocks < 2) return;
+    g->split_rows = g->m >= g->n;
+    long side = g->split_rows ? g->m : g->n;
+    long block = (side + blocks - 1) / blocks;
+    block = (block + 15) & ~15L;
+    if (block > side) block = side;
+    g->block = block;
+    g->count = (side + block - 1) / block;
+}
+
+// Runs the jobs as one region of the pool, or, while OpenBLAS has threads of its own (outside a
+// model pass), one after the other on this thread: never BLAS threads inside pool threads.
+static void run(ck_job *jobs, int count) {
+    if (openblas_get_num_threads() > 1) {
+        for (int j = 0; j < count; j++) {
+            long grain = jobs[j].grain < 1 ? 1 : jobs[j].grain;
+            for (long lo = 0; lo < jobs[j].count; lo += grain)
+                jobs[j].fn(jobs[j].ctx, lo, lo + grain < jobs[j].count ? lo + grain : jobs[j].count);
+        }
+        return;
+    }
+    ck_run_jobs(jobs, count);
+}
+
+static gemm_job make(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
+                     const float *b, long ldb, float beta, float *c, long ldc) {
+    gemm_job g = {transA, transB, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, NULL, NULL, 0, 1, 0, 0};
+    plan(&g);
+    return g;
+}
+
+void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
+              const float *b, long ldb, float beta, float *c, long ldc) {
+    gemm_job g = make(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    ck_job job = {gemm_blocks, &g, g.count, 1};
+    run(&job, 1);
+}
+
+void ck_linear_forward(float *out, const float *inp, const float *weight, const float *bias, const float *residual,
+                       long rows, long in_dim, long out_dim) {
+    // out = residual + bias + inp · weightᵀ: each block starts from residual + bias, then sgemm
+    // adds its product (beta = 1).
+    gemm_job g = make(0, 1, rows, out_dim, in_dim, 1, inp, in_dim, weight, in_dim, 1, out, out_dim);
+    g.prefill = 1;
+    g.prefill_x = residual;
+    g.prefill_bias = bias;
+    ck_job job = {gemm_blocks, &g, g.count, 1};
+    run(&job, 1);
+}
+
+typedef struct {
+    float *acc;
+    const float *x;
+    long rows, width;
+} colsum_job;
+
+static void column_sums(void *p, long begin, long end) {
+    const colsum_job *j = p;
+    ck_column_sums_range(j->acc, j->x, j->rows, j->width, begin, end);
+}
+
+void ck_linear_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
+                        const float *weight, long rows, long in_dim, long out_dim, int accumulate_input) {
+    // Three independent loops in one region, all reading dOut:
+    // dInp [rows, in] (+)= dOut · W;  dW [out, in] += dOutᵀ · inp;  dBias [out] += Σ_rows dOut
+    gemm_job gi = make(0, 0, rows, in_dim, out_dim, 1, dout, out_dim, weight, in_dim,
+                       accumulate_input ? 1.0f : 0.0f, dinp, in_dim);
+    gemm_job gw = make(1, 0, out_dim, in_dim, rows, 1, dout, out_dim, inp, in_dim, 1, dweight, in_dim);
+    colsum_job cs = {dbias, dout, rows, out_dim};
+    ck_job jobs[3];
+    int n = 0;
+    if (dinp) jobs[n++] = (ck_job){gemm_blocks, &gi, gi.count, 1};
+    jobs[n++] = (ck_job){gemm_blocks, &gw, gw.count, 1};
+    if (dbias) jobs[n++] = (ck_job){column_sums, &cs, out_dim, 64};
+    run(jobs, n);
+}
