@@ -53,6 +53,8 @@ import Testing
         #expect(NiceTicks.label(1500) == "1500")
         #expect(NiceTicks.label(20000) == "2e4")
         #expect(NiceTicks.label(0.0001) == "1e-4")
+        #expect(NiceTicks.label(0.00015) == "1.5e-4")
+        #expect(NiceTicks.label(25000) == "2.5e4")
         #expect(NiceTicks.label(0) == "0")
     }
 

@@ -39,7 +39,8 @@ public enum NiceTicks {
         if v == 0 { return "0" }
         let a = abs(v)
         if a >= 1e4 || a < 1e-3 {
-            let s = String(format: "%.0e", v)  // 1e-04
+            // Two significant digits, so that neighbouring ticks such as 1.5e-4 and 2e-4 differ.
+            let s = String(format: "%.1e", v).replacingOccurrences(of: ".0e", with: "e")  // 2.5e-04
             return s.replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e")
                 .replacingOccurrences(of: "e+", with: "e")
         }
