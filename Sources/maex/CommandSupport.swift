@@ -87,4 +87,15 @@ struct ModelOptions: ParsableArguments {
     func load(_ path: String) throws(CheckpointError) -> MAEModel {
         try Checkpoint.load(path: path, heads: heads, decoderHeads: decoderHeads, normPixLoss: normPix)
     }
+
+    /// The model named by --model, else the installed default, else an untrained tiny model
+    /// after a warning that `consequence` (what the command's output then is). The path is nil
+    /// for the untrained model.
+    func loadOrDefault(untrained consequence: String) throws -> (model: MAEModel, path: String?) {
+        if let path = model ?? AssetLocator.defaultModelPath() { return (try load(path), path) }
+        CommandSupport.printWarning("no model given and none installed (\(AssetLocator.defaultModel) under $MAEX_ASSETS, "
+                                    + "<prefix>/share/maex or the source tree): using an untrained tiny model, "
+                                    + "so \(consequence); pass --model FILE")
+        return (try MAEModel(config: .tiny, seed: 0), nil)
+    }
 }

@@ -143,14 +143,8 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
-    /// The model named by --model, else the installed default, else an untrained tiny model (as
-    /// `maex reconstruct` chooses).
     private func loadModel() throws -> (MAEModel, String) {
-        if let path = modelOptions.model { return (try modelOptions.load(path), path) }
-        if let path = AssetLocator.defaultModelPath() { return (try modelOptions.load(path), path) }
-        CommandSupport.printWarning("no model given and none installed (\(AssetLocator.defaultModel) under $MAEX_ASSETS, "
-                                    + "<prefix>/share/maex or the source tree): using an untrained tiny model, "
-                                    + "so its scores are those of noise; pass --model FILE")
-        return (try MAEModel(config: .tiny, seed: 0), "untrained tiny (seed 0)")
+        let (model, path) = try modelOptions.loadOrDefault(untrained: "its scores are those of noise")
+        return (model, path ?? "untrained tiny (seed 0)")
     }
 }

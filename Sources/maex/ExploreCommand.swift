@@ -94,13 +94,8 @@ struct ExploreCommand: ParsableCommand {
 
     /// The model, its name for the status bar, and a note when it is untrained.
     private func loadModel() throws -> (MAEModel, String, String?) {
-        if let path = modelOptions.model ?? AssetLocator.defaultModelPath() {
-            let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-            return (try modelOptions.load(path), name, nil)
-        }
-        CommandSupport.printWarning("no model given and none installed (\(AssetLocator.defaultModel)): "
-                                    + "using an untrained tiny model, so reconstructions are noise; pass --model FILE")
-        return (try MAEModel(config: .tiny, seed: 0), "untrained-tiny",
-                "untrained model: reconstructions are noise (use --model) ")
+        let (model, path) = try modelOptions.loadOrDefault(untrained: "reconstructions are noise")
+        guard let path else { return (model, "untrained-tiny", "untrained model: reconstructions are noise (use --model) ") }
+        return (model, ((path as NSString).lastPathComponent as NSString).deletingPathExtension, nil)
     }
 }

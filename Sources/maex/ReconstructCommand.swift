@@ -113,12 +113,8 @@ struct ReconstructCommand: ParsableCommand {
     }
 
     private func loadModel() throws -> (MAEModel, String) {
-        if let path = modelOptions.model { return (try modelOptions.load(path), path) }
-        if let path = AssetLocator.defaultModelPath() { return (try modelOptions.load(path), path) }
-        CommandSupport.printWarning("no model given and none installed (\(AssetLocator.defaultModel) under $MAEX_ASSETS, "
-                                    + "<prefix>/share/maex or the source tree): using an untrained tiny model, "
-                                    + "so the reconstruction is noise; pass --model FILE")
-        return (try MAEModel(config: .tiny, seed: 0), "untrained tiny (seed 0)")
+        let (model, path) = try modelOptions.loadOrDefault(untrained: "the reconstruction is noise")
+        return (model, path ?? "untrained tiny (seed 0)")
     }
 
     /// A path as given, or the bundled sample of that name when the path does not exist.
