@@ -10,6 +10,8 @@ typedef struct {
     void (*add_rows)(float *out, const float *x, const float *bias, long width, long begin, long end);
     void (*column_sums)(float *acc, const float *x, long rows, long width, long begin, long end);
     void (*bias_gelu)(float *pre, float *out, const float *bias, long width, long begin, long end);
+    void (*bias_gelu_train)(float *pre, float *out, const float *bias, long width, long begin, long end);
+    void (*mul)(float *dx, const float *dy, const float *d, int accumulate, long begin, long end);
     void (*gelu_backward)(float *dx, const float *dy, const float *x, int accumulate, long begin, long end);
     void (*layernorm_forward)(float *out, float *mean, float *rstd, const float *x, const float *w,
                               const float *b, long width, float eps, long begin, long end);

@@ -89,7 +89,24 @@ void ck_bias_gelu(float *pre, float *out, const float *bias, long rows, long wid
     ck_parallel_for(rows, rows_per_chunk(width) / 2 + 1, bias_gelu_chunk, &args);
 }
 
+static void bias_gelu_train_chunk(void *p, long begin, long end) {
+    bias_gelu_args *x = p;
+    K->bias_gelu_train(x->pre, x->out, x->bias, x->width, begin, end);
+}
+void ck_bias_gelu_train(float *pre, float *out, const float *bias, long rows, long width) {
+    bias_gelu_args args = {pre, out, bias, width};
+    ck_parallel_for(rows, rows_per_chunk(width) / 2 + 1, bias_gelu_train_chunk, &args);
+}
+
 typedef struct { float *dx; const float *dy, *x; int accumulate; } gelu_back_args;
+static void mul_chunk(void *p, long begin, long end) {
+    gelu_back_args *x = p;
+    K->mul(x->dx, x->dy, x->x, x->accumulate, begin, end);
+}
+void ck_mul(float *dx, const float *dy, const float *d, long count, int accumulate) {
+    gelu_back_args args = {dx, dy, d, accumulate};
+    ck_parallel_for(count, 16384, mul_chunk, &args);
+}
 static void gelu_backward_chunk(void *p, long begin, long end) {
     gelu_back_args *x = p;
     K->gelu_backward(x->dx, x->dy, x->x, x->accumulate, begin, end);

@@ -59,6 +59,11 @@ void ck_column_sums(float *acc, const float *x, long rows, long width);
 void ck_gelu_forward(float *out, const float *x, long count);
 // pre[r, :] += bias (if not NULL); out = ½·pre·(1 + erf(pre/√2))
 void ck_bias_gelu(float *pre, float *out, const float *bias, long rows, long width);
+// For training: pre[r, :] += bias; out = gelu(pre); then pre = gelu'(pre), all the backward
+// needs (ck_mul(dx, dy, pre, …) is then GELU's backward).
+void ck_bias_gelu_train(float *pre, float *out, const float *bias, long rows, long width);
+// dx (+)= dy · d; accumulate = 0 overwrites dx
+void ck_mul(float *dx, const float *dy, const float *d, long count, int accumulate);
 // dx (+)= dy · gelu'(x); accumulate = 0 overwrites dx
 void ck_gelu_backward(float *dx, const float *dy, const float *x, long count, int accumulate);
 

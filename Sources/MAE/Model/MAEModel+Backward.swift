@@ -11,7 +11,7 @@ extension MAEModel {
         ComputeThreads.begin()
         defer { ComputeThreads.end() }
         let ws = maskedWorkspace(noise: noise, batch: batch, maskRatio: maskRatio)
-        let loss = forwardPass(ws, images: images)
+        let loss = forwardPass(ws, images: images, training: true)
         backwardPass(ws, gradients: gradients.baseAddress!)
         return loss
     }
@@ -24,12 +24,12 @@ extension MAEModel {
         ComputeThreads.begin()
         defer { ComputeThreads.end() }
         let ws = explicitWorkspace(masks: masks)
-        let loss = forwardPass(ws, images: images)
+        let loss = forwardPass(ws, images: images, training: true)
         backwardPass(ws, gradients: gradients.baseAddress!)
         return loss
     }
 
-    /// Reverses `forwardPass` on the activations it left in `ws`.
+    /// Reverses `forwardPass(_:images:training: true)` on the activations it left in `ws`.
     func backwardPass(_ ws: Workspace, gradients g: UnsafeMutablePointer<Float>) {
         let c = config, l = layout, w = UnsafePointer(parameters.baseAddress!)
         let d = ws.gradientScratch(config: c)
@@ -42,14 +42,16 @@ extension MAEModel {
         // loss = maskedMSE(pred, target, mask): every row written (unmasked ones 0)
         maskedMSEBackward(dPred: d.pred, pred: ws.pred, target: ws.target, mask: ws.mask, rows: N * L, width: P,
                           accumulate: false)
-        // pred[n] = decoder_pred(decoderNormed[n, 1:]): the class token's row gets no gradient.
-        let dNormed = d.decoder.ln   // [N·Td, Dd], free until the decoder blocks run
+        // pred[n] = predAll[n, 1:], predAll = decoder_pred(decoderNormed): the class tokens' rows
+        // of dPredAll are zero, so they add nothing to dW and dBias and get dNormed = 0.
         for n in 0..<N {
-            (dNormed + n * Td * Dd).update(repeating: 0, count: Dd)
-            linearBackward(dInp: dNormed + (n * Td + 1) * Dd, dWeight: g + l.predWeight, dBias: g + l.predBias,
-                           dOut: d.pred + n * L * P, inp: ws.decoderNormed + (n * Td + 1) * Dd,
-                           weight: w + l.predWeight, rows: L, inDim: Dd, outDim: P, accumulateInput: false)
+            (d.predAll + n * Td * P).update(repeating: 0, count: P)
+            (d.predAll + (n * Td + 1) * P).update(from: d.pred + n * L * P, count: L * P)
         }
+        let dNormed = d.decoder.ln   // [N·Td, Dd], free until the decoder blocks run
+        linearBackward(dInp: dNormed, dWeight: g + l.predWeight, dBias: g + l.predBias, dOut: d.predAll,
+                       inp: ws.decoderNormed, weight: w + l.predWeight, rows: N * Td, inDim: Dd, outDim: P,
+                       accumulateInput: false)
         // decoderNormed = decoder_norm(last decoder block's output)
         let decoderDepth = l.decoderBlocks.count
         let decoderLast = decoderDepth == 0 ? UnsafePointer(ws.decoderInput)

@@ -72,8 +72,9 @@ extension MAEModel {
     }
 
     /// Runs everything after the masking (ws.idsShuffle, idsRestore, mask already set) and returns
-    /// the loss; every activation stays in `ws` for a backward.
-    func forwardPass(_ ws: Workspace, images: UnsafePointer<Float>) -> Float {
+    /// the loss; every activation stays in `ws` for a backward, which needs `training` (the MLPs
+    /// then keep GELU's derivative rather than its input).
+    func forwardPass(_ ws: Workspace, images: UnsafePointer<Float>, training: Bool = false) -> Float {
         ComputeThreads.begin()
         defer { ComputeThreads.end() }
         let c = config, l = layout, w = UnsafePointer(parameters.baseAddress!)
@@ -90,7 +91,8 @@ extension MAEModel {
                              ids: ws.idsShuffle, idsStride: L, batch: N, keep: K, width: D)
         var x = UnsafePointer(ws.encoderInput)
         for i in 0..<l.blocks.count {
-            blockForward(acts: ws.encoderBlocks[i], input: x, params: w, layout: l.blocks[i], batch: N, tokens: T)
+            blockForward(acts: ws.encoderBlocks[i], input: x, params: w, layout: l.blocks[i], batch: N, tokens: T,
+                         training: training)
             x = UnsafePointer(ws.encoderBlocks[i].output)
         }
         layerNormForward(out: ws.latent, mean: ws.latentMean, rstd: ws.latentRstd, inp: x,
@@ -105,15 +107,18 @@ extension MAEModel {
         x = UnsafePointer(ws.decoderInput)
         for i in 0..<l.decoderBlocks.count {
             blockForward(acts: ws.decoderBlocks[i], input: x, params: w, layout: l.decoderBlocks[i], batch: N,
-                         tokens: Td)
+                         tokens: Td, training: training)
             x = UnsafePointer(ws.decoderBlocks[i].output)
         }
         layerNormForward(out: ws.decoderNormed, mean: ws.decoderMean, rstd: ws.decoderRstd, inp: x,
                          weight: w + l.decoderNormWeight, bias: w + l.decoderNormBias, rows: N * Td, width: Dd)
-        // decoder_pred on the L patch tokens of each image; the class token's row is dropped.
+        // decoder_pred on every token in one product (the class tokens' rows are 1/Td extra work,
+        // against N products of L rows), then each image's L patch rows; the class token's row
+        // is dropped.
+        linearForward(out: ws.predAll, inp: ws.decoderNormed, weight: w + l.predWeight, bias: w + l.predBias,
+                      rows: N * Td, inDim: Dd, outDim: P)
         for n in 0..<N {
-            linearForward(out: ws.pred + n * L * P, inp: ws.decoderNormed + (n * Td + 1) * Dd,
-                          weight: w + l.predWeight, bias: w + l.predBias, rows: L, inDim: Dd, outDim: P)
+            (ws.pred + n * L * P).update(from: ws.predAll + (n * Td + 1) * P, count: L * P)
         }
 
         // Loss against the patchified images, per-patch normalised for norm_pix_loss.

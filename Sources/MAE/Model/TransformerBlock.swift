@@ -8,9 +8,10 @@
 /// product added by sgemm), and fc1's bias into the GELU pass: fewer passes over memory, and the
 /// projections' outputs, which no backward reads, are never stored.
 
-/// acts.output [N·T, W] = block(x [N·T, W]); every intermediate the backward needs kept in `acts`.
+/// acts.output [N·T, W] = block(x [N·T, W]); every intermediate the backward needs kept in `acts`
+/// (with `training`, acts.fch holds GELU's derivative instead of fc1's output).
 func blockForward(acts a: BlockActivations, input x: UnsafePointer<Float>, params w: UnsafePointer<Float>,
-                  layout b: BlockLayout, batch N: Int, tokens T: Int) {
+                  layout b: BlockLayout, batch N: Int, tokens T: Int, training: Bool = false) {
     let rows = N * T, W = b.width, H = b.hidden
     layerNormForward(out: a.ln1, mean: a.ln1Mean, rstd: a.ln1Rstd, inp: x,
                      weight: w + b.norm1Weight, bias: w + b.norm1Bias, rows: rows, width: W)
@@ -22,7 +23,11 @@ func blockForward(acts a: BlockActivations, input x: UnsafePointer<Float>, param
     layerNormForward(out: a.ln2, mean: a.ln2Mean, rstd: a.ln2Rstd, inp: a.residual2,
                      weight: w + b.norm2Weight, bias: w + b.norm2Bias, rows: rows, width: W)
     linearForward(out: a.fch, inp: a.ln2, weight: w + b.fc1Weight, bias: nil, rows: rows, inDim: W, outDim: H)
-    biasGELUForward(pre: a.fch, out: a.fchGelu, bias: w + b.fc1Bias, rows: rows, width: H)
+    if training {
+        biasGELUTrainingForward(pre: a.fch, out: a.fchGelu, bias: w + b.fc1Bias, rows: rows, width: H)
+    } else {
+        biasGELUForward(pre: a.fch, out: a.fchGelu, bias: w + b.fc1Bias, rows: rows, width: H)
+    }
     linearResidualForward(out: a.output, residual: a.residual2, inp: a.fchGelu, weight: w + b.fc2Weight,
                           bias: w + b.fc2Bias, rows: rows, inDim: H, outDim: W)
 }
@@ -38,8 +43,8 @@ func blockBackward(grads d: BlockGradients, paramGrads g: UnsafeMutablePointer<F
     // here d.stream stands for d(fc2 output) and for the part of dResidual2 that skips the MLP.
     linearBackward(dInp: d.fchGelu, dWeight: g + b.fc2Weight, dBias: g + b.fc2Bias, dOut: d.stream,
                    inp: a.fchGelu, weight: w + b.fc2Weight, rows: rows, inDim: H, outDim: W, accumulateInput: false)
-    // fchGelu = gelu(fch)
-    geluBackward(dInp: d.fch, dOut: d.fchGelu, inp: a.fch, count: rows * H, accumulate: false)
+    // fchGelu = gelu(fch): the training forward left gelu'(fch) in a.fch
+    geluBackward(dInp: d.fch, dOut: d.fchGelu, derivative: a.fch, count: rows * H, accumulate: false)
     // fch = fc1(ln2)
     linearBackward(dInp: d.ln, dWeight: g + b.fc1Weight, dBias: g + b.fc1Bias, dOut: d.fch,
                    inp: a.ln2, weight: w + b.fc1Weight, rows: rows, inDim: W, outDim: H, accumulateInput: false)

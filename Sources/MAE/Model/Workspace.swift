@@ -26,6 +26,7 @@ final class Workspace {
     let decoderNormed: UnsafeMutablePointer<Float>   // [N·Td, Dd]
     let decoderMean: UnsafeMutablePointer<Float>     // [N·Td]
     let decoderRstd: UnsafeMutablePointer<Float>     // [N·Td]
+    let predAll: UnsafeMutablePointer<Float>         // [N·Td, P] decoder_pred of every token
     let pred: UnsafeMutablePointer<Float>            // [N, L, P] (class token dropped)
 
     // Loss
@@ -62,6 +63,7 @@ final class Workspace {
         decoderNormed = pool.floats(N * Td * Dd)
         decoderMean = pool.floats(N * Td)
         decoderRstd = pool.floats(N * Td)
+        predAll = pool.floats(N * Td * P)
         pred = pool.floats(N * L * P)
         target = pool.floats(N * L * P)
         targetMean = pool.floats(N * L)
@@ -88,7 +90,7 @@ struct BlockActivations {
     let ln2: UnsafeMutablePointer<Float>       // [rows, W]
     let ln2Mean: UnsafeMutablePointer<Float>   // [rows]
     let ln2Rstd: UnsafeMutablePointer<Float>   // [rows]
-    let fch: UnsafeMutablePointer<Float>       // [rows, hidden] fc1 output, bias included
+    let fch: UnsafeMutablePointer<Float>       // [rows, hidden] fc1 output, bias included (GELU's derivative there after a training forward)
     let fchGelu: UnsafeMutablePointer<Float>   // [rows, hidden]
     let output: UnsafeMutablePointer<Float>    // [rows, W] residual2 + mlp
 
@@ -125,6 +127,7 @@ struct WorkspaceGradients {
     let encoder: BlockGradients                    // rows N·T, width D
     let decoder: BlockGradients                    // rows N·Td, width Dd
     let pred: UnsafeMutablePointer<Float>          // [N, L, P]
+    let predAll: UnsafeMutablePointer<Float>       // [N·Td, P] dPred with zero class-token rows
     let decoderEmbedded: UnsafeMutablePointer<Float> // [N·T, Dd]
     let patchEmbedded: UnsafeMutablePointer<Float> // [N·K, D]
 
@@ -134,6 +137,7 @@ struct WorkspaceGradients {
         decoder = BlockGradients(pool: pool, rows: N * Td, width: c.decoderEmbedDim,
                                  hidden: c.decoderMlpHidden)
         pred = pool.floats(N * c.numPatches * c.patchDim)
+        predAll = pool.floats(N * (c.numPatches + 1) * c.patchDim)
         decoderEmbedded = pool.floats(N * T * c.decoderEmbedDim)
         patchEmbedded = pool.floats(N * K * c.embedDim)
     }

@@ -20,6 +20,21 @@ func biasGELUForward(pre: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer
     ck_bias_gelu(pre, out, bias, rows, width)
 }
 
+/// The training form of `biasGELUForward`: pre [rows, width] += bias; out = gelu(pre); then
+/// pre = gelu'(pre) = Φ + x·φ, which is all the backward reads of it (`geluBackward(dInp:dOut:
+/// derivative:)`): one exp more here saves the backward its erf and exp.
+func biasGELUTrainingForward(pre: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+                             bias: UnsafePointer<Float>, rows: Int, width: Int) {
+    ck_bias_gelu_train(pre, out, bias, rows, width)
+}
+
+/// Undoes `out = gelu(x)` from the derivative the training forward kept:
+/// dInp [count] (+)= dOut · derivative.
+func geluBackward(dInp: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                  derivative: UnsafePointer<Float>, count: Int, accumulate: Bool = true) {
+    ck_mul(dInp, dOut, derivative, count, accumulate ? 1 : 0)
+}
+
 /// Undoes `out = ½·x·(1 + erf(x/√2))`: dInp [count] += dOut · (Φ(x) + x·φ(x)), where Φ is the
 /// normal CDF and φ its density (dInp = … when `accumulate` is false).
 func geluBackward(dInp: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
