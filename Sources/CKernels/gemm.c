@@ -22,6 +22,10 @@ typedef struct {
     // The blocks: along rows (or columns) of C, `block` wide; count 1 = the whole product.
     int split_rows;
     long block, count;
+    // Optional: run on whole rows [r0, r1) of C once they are done, by the thread that made
+    // them while they are still in its cache (after the region instead, for column blocks).
+    void (*epilogue)(const void *ctx, long r0, long r1);
+    const void *epilogue_ctx;
 } gemm_job;
 
 static void call(const gemm_job *g, long m, long n, const float *a, const float *b, float *c) {
@@ -52,6 +56,7 @@ static void gemm_blocks(void *p, long begin, long end) {
             // Rows of C are rows of op(A): row r of A, or column r of a transposed A.
             const float *a = g->transA ? g->a + first : g->a + first * g->lda;
             call(g, last - first, g->n, a, g->b, g->c + first * g->ldc);
+            if (g->epilogue) g->epilogue(g->epilogue_ctx, first, last);
         } else {
             long last = first + g->block < g->n ? first + g->block : g->n;
             if (g->prefill) prefill(g, 0, g->m, first, last);
@@ -123,9 +128,24 @@ static void run(ck_job *jobs, int count) {
 
 static gemm_job make(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
                      const float *b, long ldb, float beta, float *c, long ldc) {
-    gemm_job g = {transA, transB, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, NULL, NULL, 0, 1, 0, 0};
+    gemm_job g = {transA, transB, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, NULL, NULL, 0, 1, 0, 0, NULL, NULL};
     plan(&g);
     return g;
+}
+
+typedef struct {
+    const gemm_job *g;
+} epilogue_rows;
+static void epilogue_chunk(void *p, long begin, long end) {
+    const gemm_job *g = ((const epilogue_rows *)p)->g;
+    g->epilogue(g->epilogue_ctx, begin, end);
+}
+// The epilogue of a product cut into column blocks, over all rows once every block is done.
+static void finish(const gemm_job *g) {
+    if (!g->epilogue || g->split_rows || g->count == 0) return;
+    epilogue_rows x = {g};
+    ck_job job = {epilogue_chunk, &x, g->m, 16};
+    run(&job, 1);
 }
 
 void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
@@ -135,16 +155,64 @@ void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const
     run(&job, 1);
 }
 
-void ck_linear_forward(float *out, const float *inp, const float *weight, const float *bias, const float *residual,
-                       long rows, long in_dim, long out_dim) {
+typedef struct {
+    float *ln_out, *mean, *rstd;
+    const float *x, *w, *b;
+    long width;
+    float eps;
+} ln_epilogue;
+static void layernorm_rows(const void *p, long r0, long r1) {
+    const ln_epilogue *e = p;
+    ck_active_kernels()->layernorm_forward(e->ln_out, e->mean, e->rstd, e->x, e->w, e->b, e->width, e->eps, r0, r1);
+}
+
+void ck_linear_forward_ln(float *out, const float *inp, const float *weight, const float *bias, const float *residual,
+                          long rows, long in_dim, long out_dim, float *ln_out, float *ln_mean, float *ln_rstd,
+                          const float *ln_weight, const float *ln_bias, float eps) {
     // out = residual + bias + inp · weightᵀ: each block starts from residual + bias, then sgemm
-    // adds its product (beta = 1).
+    // adds its product (beta = 1); then, if asked, LayerNorm of the block's rows.
     gemm_job g = make(0, 1, rows, out_dim, in_dim, 1, inp, in_dim, weight, in_dim, 1, out, out_dim);
     g.prefill = 1;
     g.prefill_x = residual;
     g.prefill_bias = bias;
+    ln_epilogue ln = {ln_out, ln_mean, ln_rstd, out, ln_weight, ln_bias, out_dim, eps};
+    if (ln_out) {
+        g.epilogue = layernorm_rows;
+        g.epilogue_ctx = &ln;
+    }
     ck_job job = {gemm_blocks, &g, g.count, 1};
     run(&job, 1);
+    finish(&g);
+}
+
+void ck_linear_forward(float *out, const float *inp, const float *weight, const float *bias, const float *residual,
+                       long rows, long in_dim, long out_dim) {
+    ck_linear_forward_ln(out, inp, weight, bias, residual, rows, in_dim, out_dim, NULL, NULL, NULL, NULL, NULL, 0);
+}
+
+typedef struct {
+    float *pre, *act;
+    const float *bias;
+    long width;
+    int training;
+} gelu_epilogue;
+static void bias_gelu_rows(const void *p, long r0, long r1) {
+    const gelu_epilogue *e = p;
+    if (e->training) ck_active_kernels()->bias_gelu_train(e->pre, e->act, e->bias, e->width, r0, r1);
+    else ck_active_kernels()->bias_gelu(e->pre, e->act, e->bias, e->width, r0, r1);
+}
+
+void ck_linear_gelu(float *pre, float *act, const float *inp, const float *weight, const float *bias, long rows,
+                    long in_dim, long hidden, int training) {
+    // pre = inp · weightᵀ; then, per block: pre += bias, act = gelu(pre) (pre = gelu'(pre) when
+    // training).
+    gemm_job g = make(0, 1, rows, hidden, in_dim, 1, inp, in_dim, weight, in_dim, 0, pre, hidden);
+    gelu_epilogue e = {pre, act, bias, hidden, training};
+    g.epilogue = bias_gelu_rows;
+    g.epilogue_ctx = &e;
+    ck_job job = {gemm_blocks, &g, g.count, 1};
+    run(&job, 1);
+    finish(&g);
 }
 
 typedef struct {
@@ -158,12 +226,29 @@ static void column_sums(void *p, long begin, long end) {
     ck_column_sums_range(j->acc, j->x, j->rows, j->width, begin, end);
 }
 
-void ck_linear_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
-                        const float *weight, long rows, long in_dim, long out_dim, int accumulate_input) {
+typedef struct {
+    float *scaled;
+    const float *x, *scale;
+    long width;
+} mul_epilogue;
+static void mul_rows(const void *p, long r0, long r1) {
+    const mul_epilogue *e = p;
+    ck_active_kernels()->mul(e->scaled, e->x, e->scale, 0, r0 * e->width, r1 * e->width);
+}
+
+void ck_linear_backward_scaled(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
+                               const float *weight, long rows, long in_dim, long out_dim, int accumulate_input,
+                               float *dinp_scaled, const float *dinp_scale) {
     // Three independent loops in one region, all reading dOut:
-    // dInp [rows, in] (+)= dOut · W;  dW [out, in] += dOutᵀ · inp;  dBias [out] += Σ_rows dOut
+    // dInp [rows, in] (+)= dOut · W;  dW [out, in] += dOutᵀ · inp;  dBias [out] += Σ_rows dOut;
+    // and, if asked, dinp_scaled = dInp ∘ dinp_scale on each block of dInp as it is done.
     gemm_job gi = make(0, 0, rows, in_dim, out_dim, 1, dout, out_dim, weight, in_dim,
                        accumulate_input ? 1.0f : 0.0f, dinp, in_dim);
+    mul_epilogue e = {dinp_scaled, dinp, dinp_scale, in_dim};
+    if (dinp && dinp_scaled) {
+        gi.epilogue = mul_rows;
+        gi.epilogue_ctx = &e;
+    }
     gemm_job gw = make(1, 0, out_dim, in_dim, rows, 1, dout, out_dim, inp, in_dim, 1, dweight, in_dim);
     colsum_job cs = {dbias, dout, rows, out_dim};
     ck_job jobs[3];
@@ -172,4 +257,11 @@ void ck_linear_backward(float *dinp, float *dweight, float *dbias, const float *
     jobs[n++] = (ck_job){gemm_blocks, &gw, gw.count, 1};
     if (dbias) jobs[n++] = (ck_job){column_sums, &cs, out_dim, 64};
     run(jobs, n);
+    if (dinp) finish(&gi);
+}
+
+void ck_linear_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
+                        const float *weight, long rows, long in_dim, long out_dim, int accumulate_input) {
+    ck_linear_backward_scaled(dinp, dweight, dbias, dout, inp, weight, rows, in_dim, out_dim, accumulate_input, NULL,
+                              NULL);
 }

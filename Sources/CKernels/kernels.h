@@ -29,6 +29,8 @@ typedef struct {
     float (*exp)(float x);
 } ck_kernel_table;
 
+// The table chosen for this CPU (for gemm.c's epilogues).
+const ck_kernel_table *ck_active_kernels(void);
 // The column sums of the chosen instruction set over the columns [begin, end) (for gemm.c).
 void ck_column_sums_range(float *acc, const float *x, long rows, long width, long begin, long end);
 

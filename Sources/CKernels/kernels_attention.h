@@ -181,12 +181,7 @@ static void KFN(attention_forward)(float *out, float *att, const float *qkv, lon
         KFN(transpose_padded)(kt, k, ld, T, hd, Tp);
         KFN(small_gemm)(T, Tp, hd, q, ld, 1, kt, Tp, s, Tp, scale, 0);
         // a [T, T] = softmax(s) by rows
-        for (long i = 0; i < T; i++) {
-            float *ar = a + i * T;
-            const float *sr = s + i * Tp;
-            for (long j = 0; j < T; j++) ar[j] = sr[j];
-            KFN(softmax_row)(ar, T);
-        }
+        for (long i = 0; i < T; i++) KFN(softmax_row_to)(a + i * T, s + i * Tp, T);
         // o [T, hd] = a [T, T] · v [T, hd]
         KFN(small_gemm)(T, hd, T, a, T, 1, v, ld, o, D, 1.0f, 0);
     }

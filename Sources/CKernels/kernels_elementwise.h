@@ -209,18 +209,21 @@ static void KFN(layernorm_backward_params)(float *restrict dw, float *restrict d
     }
 }
 
-// In place over one row: x = exp(x − max) / Σ exp(x − max).
-static inline void KFN(softmax_row)(float *restrict x, long n) {
+// out [n] = exp(x − max) / Σ exp(x − max) for one row x [n] (out may be x). A NaN score makes
+// its output NaN (the polynomial exp alone would turn it into 0 and hide a diverged run).
+static inline void KFN(softmax_row_to)(float *out, const float *x, long n) {
     float mx = x[0];
-    for (long j = 1; j < n; j++) mx = x[j] > mx ? x[j] : mx;
+    VECTORIZE for (long j = 1; j < n; j++) mx = __builtin_fmaxf(mx, x[j]);
     float sum = 0;
     VECTORIZE for (long j = 0; j < n; j++) {
-        float e = KFN(exp_poly)(x[j] - mx);
-        x[j] = e;
+        float d = x[j] - mx;
+        float e = KFN(exp_poly)(d);
+        e = d != d ? d : e;
+        out[j] = e;
         sum += e;
     }
     float inv = 1.0f / sum;
-    for (long j = 0; j < n; j++) x[j] *= inv;
+    for (long j = 0; j < n; j++) out[j] *= inv;
 }
 
 // PyTorch's AdamW update over [begin, end), the operations and their order exactly those of

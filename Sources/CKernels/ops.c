@@ -23,6 +23,7 @@ __attribute__((constructor)) static void choose_kernels(void) {
 }
 
 const char *ck_isa(void) { return isa_name; }
+const ck_kernel_table *ck_active_kernels(void) { return K; }
 
 float ck_erf(float x) { return K->erf(x); }
 float ck_exp(float x) { return K->exp(x); }

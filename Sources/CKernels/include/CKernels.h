@@ -39,10 +39,24 @@ void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const
 // out [rows, out] = residual (if not NULL) + bias (if not NULL) + inp [rows, in] · weightᵀ
 void ck_linear_forward(float *out, const float *inp, const float *weight, const float *bias, const float *residual,
                        long rows, long in_dim, long out_dim);
+// The same, then LayerNorm (eps, weight, bias) of each row of out into ln_out, ln_mean, ln_rstd,
+// done block by block while the rows are in cache (ln_out NULL: no LayerNorm).
+void ck_linear_forward_ln(float *out, const float *inp, const float *weight, const float *bias, const float *residual,
+                          long rows, long in_dim, long out_dim, float *ln_out, float *ln_mean, float *ln_rstd,
+                          const float *ln_weight, const float *ln_bias, float eps);
+// An MLP's first Linear and its GELU: pre [rows, hidden] = inp · weightᵀ + bias, act = gelu(pre);
+// with training, pre then holds gelu'(pre) (see ck_bias_gelu_train).
+void ck_linear_gelu(float *pre, float *act, const float *inp, const float *weight, const float *bias, long rows,
+                    long in_dim, long hidden, int training);
 // Its backward as one region: dinp (if not NULL) (+)= dout · weight; dweight += doutᵀ · inp;
 // dbias (if not NULL) += Σ_rows dout. accumulate_input = 0 overwrites dinp.
 void ck_linear_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
                         const float *weight, long rows, long in_dim, long out_dim, int accumulate_input);
+// The same, and dinp_scaled = dinp ∘ dinp_scale block by block (GELU's backward after the MLP's
+// second Linear, with the derivative from ck_linear_gelu).
+void ck_linear_backward_scaled(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
+                               const float *weight, long rows, long in_dim, long out_dim, int accumulate_input,
+                               float *dinp_scaled, const float *dinp_scale);
 
 // MARK: element-wise
 

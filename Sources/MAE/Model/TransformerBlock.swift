@@ -5,8 +5,9 @@
 ///
 /// `w` and `g` are the parameter and gradient buffers; `b` holds the block's offsets in both.
 /// Each residual add is folded into the Linear before it (the stream plus bias first, then the
-/// product added by sgemm), and fc1's bias into the GELU pass: fewer passes over memory, and the
-/// projections' outputs, which no backward reads, are never stored.
+/// product added by sgemm); norm2 runs on each block of proj's rows as it is done, fc1's bias
+/// and GELU on each block of fc1's, GELU's backward on each block of fc2's input gradient: fewer
+/// passes over memory, and the projections' outputs, which no backward reads, are never stored.
 
 /// acts.output [N·T, W] = block(x [N·T, W]); every intermediate the backward needs kept in `acts`
 /// (with `training`, acts.fch holds GELU's derivative instead of fc1's output).
@@ -18,16 +19,14 @@ func blockForward(acts a: BlockActivations, input x: UnsafePointer<Float>, param
     linearForward(out: a.qkv, inp: a.ln1, weight: w + b.qkvWeight, bias: w + b.qkvBias,
                   rows: rows, inDim: W, outDim: 3 * W)
     attentionForward(out: a.atty, att: a.att, qkv: a.qkv, batch: N, tokens: T, width: W, heads: b.heads)
-    linearResidualForward(out: a.residual2, residual: x, inp: a.atty, weight: w + b.projWeight,
-                          bias: w + b.projBias, rows: rows, inDim: W, outDim: W)
-    layerNormForward(out: a.ln2, mean: a.ln2Mean, rstd: a.ln2Rstd, inp: a.residual2,
-                     weight: w + b.norm2Weight, bias: w + b.norm2Bias, rows: rows, width: W)
-    linearForward(out: a.fch, inp: a.ln2, weight: w + b.fc1Weight, bias: nil, rows: rows, inDim: W, outDim: H)
-    if training {
-        biasGELUTrainingForward(pre: a.fch, out: a.fchGelu, bias: w + b.fc1Bias, rows: rows, width: H)
-    } else {
-        biasGELUForward(pre: a.fch, out: a.fchGelu, bias: w + b.fc1Bias, rows: rows, width: H)
-    }
+    // residual2 = x + proj(atty); ln2 = norm2(residual2)
+    linearResidualLayerNormForward(out: a.residual2, residual: x, inp: a.atty, weight: w + b.projWeight,
+                                   bias: w + b.projBias, rows: rows, inDim: W, outDim: W, normOut: a.ln2,
+                                   normMean: a.ln2Mean, normRstd: a.ln2Rstd, normWeight: w + b.norm2Weight,
+                                   normBias: w + b.norm2Bias)
+    // fch = fc1(ln2); fchGelu = gelu(fch)
+    linearGELUForward(pre: a.fch, out: a.fchGelu, inp: a.ln2, weight: w + b.fc1Weight, bias: w + b.fc1Bias,
+                      rows: rows, inDim: W, hidden: H, training: training)
     linearResidualForward(out: a.output, residual: a.residual2, inp: a.fchGelu, weight: w + b.fc2Weight,
                           bias: w + b.fc2Bias, rows: rows, inDim: H, outDim: W)
 }
@@ -40,11 +39,11 @@ func blockBackward(grads d: BlockGradients, paramGrads g: UnsafeMutablePointer<F
                    layout b: BlockLayout, batch N: Int, tokens T: Int) {
     let rows = N * T, W = b.width, H = b.hidden
     // output = residual2 + fc2(fchGelu): the residual passes d.stream unchanged to both, so from
-    // here d.stream stands for d(fc2 output) and for the part of dResidual2 that skips the MLP.
-    linearBackward(dInp: d.fchGelu, dWeight: g + b.fc2Weight, dBias: g + b.fc2Bias, dOut: d.stream,
-                   inp: a.fchGelu, weight: w + b.fc2Weight, rows: rows, inDim: H, outDim: W, accumulateInput: false)
-    // fchGelu = gelu(fch): the training forward left gelu'(fch) in a.fch
-    geluBackward(dInp: d.fch, dOut: d.fchGelu, derivative: a.fch, count: rows * H, accumulate: false)
+    // here d.stream stands for d(fc2 output) and for the part of dResidual2 that skips the MLP;
+    // fchGelu = gelu(fch): the training forward left gelu'(fch) in a.fch, so d.fch = d.fchGelu ∘ a.fch
+    linearGELUBackward(dInp: d.fchGelu, dPre: d.fch, derivative: a.fch, dWeight: g + b.fc2Weight,
+                       dBias: g + b.fc2Bias, dOut: d.stream, inp: a.fchGelu, weight: w + b.fc2Weight, rows: rows,
+                       inDim: H, outDim: W)
     // fch = fc1(ln2)
     linearBackward(dInp: d.ln, dWeight: g + b.fc1Weight, dBias: g + b.fc1Bias, dOut: d.fch,
                    inp: a.ln2, weight: w + b.fc1Weight, rows: rows, inDim: W, outDim: H, accumulateInput: false)
