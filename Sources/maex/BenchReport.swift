@@ -26,15 +26,26 @@ enum BenchReport {
         let name = custom ? "\(preset) + --config" : preset
         let model = "\(name): \(c.imgSize) px, patch \(c.patchSize), encoder \(c.embedDim)×\(c.depth), "
             + "decoder \(c.decoderEmbedDim)×\(c.decoderDepth), 75% masked"
-        return [
-            "model      \(model)",
-            "threads    \(r.threads)",
-            "training   \(f(r.trainImagesPerSecond, 1)) images/s (batch \(r.batch), \(r.steps) steps in \(f(r.trainSeconds, 2)) s)",
-            "latency    batch 1: median \(f(r.latencyMedianMs, 2)) ms, mean \(f(r.latencyMeanMs, 2)) ms (\(r.latencyRuns) runs)",
-            "matmuls    training \(f(r.trainGFLOPs, 1)) GFLOP/s = \(f(100 * r.trainGFLOPs / r.sgemmGFLOPs, 0))% of "
-                + "cblas_sgemm 1024³ at \(f(r.sgemmGFLOPs, 1)) GFLOP/s",
-            "memory     peak resident \(f(r.peakResidentMB, 0)) MB",
-        ].joined(separator: "\n")
+        var lines = ["model      \(model)", "threads    \(r.threads)"]
+        // Parts left out with --only are NaN and not shown.
+        if r.trainImagesPerSecond.isFinite {
+            lines.append("training   \(f(r.trainImagesPerSecond, 1)) images/s (batch \(r.batch), \(r.steps) steps in "
+                         + "\(f(r.trainSeconds, 2)) s)")
+        }
+        if r.latencyMeanMs.isFinite {
+            lines.append("latency    batch 1: median \(f(r.latencyMedianMs, 2)) ms, mean \(f(r.latencyMeanMs, 2)) ms "
+                         + "(\(r.latencyRuns) runs)")
+        }
+        if r.trainGFLOPs.isFinite && r.sgemmGFLOPs.isFinite {
+            lines.append("matmuls    training \(f(r.trainGFLOPs, 1)) GFLOP/s = \(f(100 * r.trainGFLOPs / r.sgemmGFLOPs, 0))% of "
+                         + "cblas_sgemm 1024³ at \(f(r.sgemmGFLOPs, 1)) GFLOP/s")
+        } else if r.trainGFLOPs.isFinite {
+            lines.append("matmuls    training \(f(r.trainGFLOPs, 1)) GFLOP/s")
+        } else if r.sgemmGFLOPs.isFinite {
+            lines.append("matmuls    cblas_sgemm 1024³ at \(f(r.sgemmGFLOPs, 1)) GFLOP/s")
+        }
+        lines.append("memory     peak resident \(f(r.peakResidentMB, 0)) MB")
+        return lines.joined(separator: "\n")
     }
 
     private static func f(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
