@@ -93,15 +93,16 @@ static void plan(gemm_job *g) {
             return;
         }
     }
-    // Up to 4 blocks along the longer side of C, each at least min_block_flops and a multiple
-    // of 16 rows or columns. Each block packs the other operand again: 4 blocks train 5% faster
-    // than 8 on two quiet cores; 8 would let a thread that keeps its core take over more of the
-    // work when another process takes the other core. (Blocks along k for the weight
+    // Two blocks along the longer side of C (when each has at least min_block_flops), a multiple
+    // of 16 rows or columns. Each block packs the other operand again, so fewer is better as
+    // long as both threads have one: on two cores 2 blocks trained 3% faster than 4 (and 4 5%
+    // faster than 8), while 3 left one thread idle a third of the time. (Blocks along k for the weight
     // gradients, which pack each row once but add partial results afterwards, measured no
-    // faster.)
+    // faster.) A thread that another process delays holds up its region for its block; the
+    // dispatcher then sleeps, so that the kernel moves the delayed thread to the freed core.
     double flops = 2.0 * (double)g->m * (double)g->n * (double)g->k;
     long blocks = (long)(flops / min_block_flops);
-    if (blocks > 4) blocks = 4;
+    if (blocks > 2) blocks = 2;
     if (blocks < 2) return;
     g->split_rows = g->m >= g->n;
     long side = g->split_rows ? g->m : g->n;
