@@ -149,13 +149,6 @@ static void finish(const gemm_job *g) {
     run(&job, 1);
 }
 
-void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
-              const float *b, long ldb, float beta, float *c, long ldc) {
-    gemm_job g = make(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    ck_job job = {gemm_blocks, &g, g.count, 1};
-    run(&job, 1);
-}
-
 typedef struct {
     float *ln_out, *mean, *rstd;
     const float *x, *w, *b;

@@ -7,7 +7,6 @@
 
 typedef struct {
     void (*add)(float *out, const float *a, const float *b, long begin, long end);
-    void (*add_rows)(float *out, const float *x, const float *bias, long width, long begin, long end);
     void (*column_sums)(float *acc, const float *x, long rows, long width, long begin, long end);
     void (*bias_gelu)(float *pre, float *out, const float *bias, long width, long begin, long end);
     void (*bias_gelu_train)(float *pre, float *out, const float *bias, long width, long begin, long end);

@@ -8,7 +8,6 @@
 
 const ck_kernel_table KFN(ck_kernels) = {
     .add = KFN(add),
-    .add_rows = KFN(add_rows),
     .column_sums = KFN(column_sums),
     .bias_gelu = KFN(bias_gelu),
     .bias_gelu_train = KFN(bias_gelu_train),

@@ -45,19 +45,6 @@ static void KFN(add)(float *restrict out, const float *a, const float *b, long b
     for (long i = begin; i < end; i++) out[i] = a[i] + b[i];
 }
 
-static void KFN(add_rows)(float *restrict out, const float *x, const float *restrict bias, long width,
-                          long begin, long end) {
-    for (long r = begin; r < end; r++) {
-        float *o = out + r * width;
-        if (x) {
-            const float *xr = x + r * width;
-            for (long c = 0; c < width; c++) o[c] = xr[c] + bias[c];
-        } else {
-            for (long c = 0; c < width; c++) o[c] = bias[c];
-        }
-    }
-}
-
 // acc[c] += Σ_r x[r, c] for the columns [begin, end), rows in order.
 static void KFN(column_sums)(float *restrict acc, const float *restrict x, long rows, long width, long begin,
                              long end) {

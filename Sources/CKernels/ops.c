@@ -46,36 +46,12 @@ void ck_add(float *out, const float *a, const float *b, long count) {
     ck_parallel_for(count, 16384, add_chunk, &args);
 }
 
-typedef struct { float *out; const float *x, *bias; long width; } rows_args;
-static void add_rows_chunk(void *p, long begin, long end) {
-    rows_args *x = p;
-    K->add_rows(x->out, x->x, x->bias, x->width, begin, end);
-}
-void ck_add_rows(float *out, const float *x, const float *bias, long rows, long width) {
-    rows_args args = {out, x, bias, width};
-    ck_parallel_for(rows, rows_per_chunk(width), add_rows_chunk, &args);
-}
-
-typedef struct { float *acc; const float *x; long rows, width; } colsum_args;
-static void column_sums_chunk(void *p, long begin, long end) {
-    colsum_args *x = p;
-    K->column_sums(x->acc, x->x, x->rows, x->width, begin, end);
-}
 void ck_column_sums_range(float *acc, const float *x, long rows, long width, long begin, long end) {
     K->column_sums(acc, x, rows, width, begin, end);
 }
-void ck_column_sums(float *acc, const float *x, long rows, long width) {
-    colsum_args args = {acc, x, rows, width};
-    ck_parallel_for(width, 64, column_sums_chunk, &args);
-}
-
 // MARK: GELU
 
 typedef struct { float *pre, *out; const float *bias; long width; } bias_gelu_args;
-static void bias_gelu_chunk(void *p, long begin, long end) {
-    bias_gelu_args *x = p;
-    K->bias_gelu(x->pre, x->out, x->bias, x->width, begin, end);
-}
 static void gelu_forward_chunk(void *p, long begin, long end) {
     bias_gelu_args *x = p;
     // The chunk as one row of end − begin values, no bias: pre is only read.
@@ -85,29 +61,7 @@ void ck_gelu_forward(float *out, const float *x, long count) {
     bias_gelu_args args = {(float *)x, out, NULL, 0};
     ck_parallel_for(count, 8192, gelu_forward_chunk, &args);
 }
-void ck_bias_gelu(float *pre, float *out, const float *bias, long rows, long width) {
-    bias_gelu_args args = {pre, out, bias, width};
-    ck_parallel_for(rows, rows_per_chunk(width) / 2 + 1, bias_gelu_chunk, &args);
-}
-
-static void bias_gelu_train_chunk(void *p, long begin, long end) {
-    bias_gelu_args *x = p;
-    K->bias_gelu_train(x->pre, x->out, x->bias, x->width, begin, end);
-}
-void ck_bias_gelu_train(float *pre, float *out, const float *bias, long rows, long width) {
-    bias_gelu_args args = {pre, out, bias, width};
-    ck_parallel_for(rows, rows_per_chunk(width) / 2 + 1, bias_gelu_train_chunk, &args);
-}
-
 typedef struct { float *dx; const float *dy, *x; int accumulate; } gelu_back_args;
-static void mul_chunk(void *p, long begin, long end) {
-    gelu_back_args *x = p;
-    K->mul(x->dx, x->dy, x->x, x->accumulate, begin, end);
-}
-void ck_mul(float *dx, const float *dy, const float *d, long count, int accumulate) {
-    gelu_back_args args = {dx, dy, d, accumulate};
-    ck_parallel_for(count, 16384, mul_chunk, &args);
-}
 static void gelu_backward_chunk(void *p, long begin, long end) {
     gelu_back_args *x = p;
     K->gelu_backward(x->dx, x->dy, x->x, x->accumulate, begin, end);

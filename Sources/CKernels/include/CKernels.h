@@ -27,13 +27,7 @@ void ck_pass_end(void);
 // The instruction set the kernels were chosen for: "avx512", "avx2" or "generic".
 const char *ck_isa(void);
 
-// MARK: matrix products
-
-// Row-major C = alpha·op(A)·op(B) + beta·C through cblas_sgemm. While OpenBLAS itself runs on
-// one thread, a large C is cut into up to 8 row (or column) blocks, fixed by the shape, that the
-// pool's threads multiply concurrently; otherwise one call on the caller's thread.
-void ck_sgemm(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
-              const float *b, long ldb, float beta, float *c, long ldc);
+// MARK: Linear layers (matrix products through cblas_sgemm)
 
 // A Linear layer (weight [out, in] as PyTorch stores it):
 // out [rows, out] = residual (if not NULL) + bias (if not NULL) + inp [rows, in] · weightᵀ
@@ -45,7 +39,7 @@ void ck_linear_forward_ln(float *out, const float *inp, const float *weight, con
                           long rows, long in_dim, long out_dim, float *ln_out, float *ln_mean, float *ln_rstd,
                           const float *ln_weight, const float *ln_bias, float eps);
 // An MLP's first Linear and its GELU: pre [rows, hidden] = inp · weightᵀ + bias, act = gelu(pre);
-// with training, pre then holds gelu'(pre) (see ck_bias_gelu_train).
+// with training, pre then holds gelu'(pre) = Φ(pre) + pre·φ(pre), all the backward needs of it.
 void ck_linear_gelu(float *pre, float *act, const float *inp, const float *weight, const float *bias, long rows,
                     long in_dim, long hidden, int training);
 // Its backward as one region: dinp (if not NULL) (+)= dout · weight; dweight += doutᵀ · inp;
@@ -62,22 +56,11 @@ void ck_linear_backward_scaled(float *dinp, float *dweight, float *dbias, const 
 
 // out[i] = a[i] + b[i]
 void ck_add(float *out, const float *a, const float *b, long count);
-// out[r, :] = x[r, :] + bias   (x may be NULL: out[r, :] = bias)
-void ck_add_rows(float *out, const float *x, const float *bias, long rows, long width);
-// acc[c] += Σ_r x[r, c]   (a Linear's bias gradient)
-void ck_column_sums(float *acc, const float *x, long rows, long width);
 
 // MARK: GELU (exact, erf form)
 
 // out = ½·x·(1 + erf(x/√2))
 void ck_gelu_forward(float *out, const float *x, long count);
-// pre[r, :] += bias (if not NULL); out = ½·pre·(1 + erf(pre/√2))
-void ck_bias_gelu(float *pre, float *out, const float *bias, long rows, long width);
-// For training: pre[r, :] += bias; out = gelu(pre); then pre = gelu'(pre), all the backward
-// needs (ck_mul(dx, dy, pre, …) is then GELU's backward).
-void ck_bias_gelu_train(float *pre, float *out, const float *bias, long rows, long width);
-// dx (+)= dy · d; accumulate = 0 overwrites dx
-void ck_mul(float *dx, const float *dy, const float *d, long count, int accumulate);
 // dx (+)= dy · gelu'(x); accumulate = 0 overwrites dx
 void ck_gelu_backward(float *dx, const float *dy, const float *x, long count, int accumulate);
 

@@ -13,30 +13,10 @@ func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, co
     ck_gelu_forward(out, inp, count)
 }
 
-/// The MLP's fc1 epilogue: pre [rows, width] += bias; out = gelu(pre). pre is kept for the
-/// backward.
-func biasGELUForward(pre: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
-                     bias: UnsafePointer<Float>, rows: Int, width: Int) {
-    ck_bias_gelu(pre, out, bias, rows, width)
-}
-
-/// The training form of `biasGELUForward`: pre [rows, width] += bias; out = gelu(pre); then
-/// pre = gelu'(pre) = Φ + x·φ, which is all the backward reads of it (`geluBackward(dInp:dOut:
-/// derivative:)`): one exp more here saves the backward its erf and exp.
-func biasGELUTrainingForward(pre: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
-                             bias: UnsafePointer<Float>, rows: Int, width: Int) {
-    ck_bias_gelu_train(pre, out, bias, rows, width)
-}
-
-/// Undoes `out = gelu(x)` from the derivative the training forward kept:
-/// dInp [count] (+)= dOut · derivative.
-func geluBackward(dInp: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
-                  derivative: UnsafePointer<Float>, count: Int, accumulate: Bool = true) {
-    ck_mul(dInp, dOut, derivative, count, accumulate ? 1 : 0)
-}
-
 /// Undoes `out = ½·x·(1 + erf(x/√2))`: dInp [count] += dOut · (Φ(x) + x·φ(x)), where Φ is the
-/// normal CDF and φ its density (dInp = … when `accumulate` is false).
+/// normal CDF and φ its density (dInp = … when `accumulate` is false). The model's blocks run
+/// GELU fused into their MLP's Linears instead (`linearGELUForward`, `linearGELUBackward`),
+/// keeping gelu'(x) from the forward.
 func geluBackward(dInp: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                   inp: UnsafePointer<Float>, count: Int, accumulate: Bool = true) {
     ck_gelu_backward(dInp, dOut, inp, count, accumulate ? 1 : 0)

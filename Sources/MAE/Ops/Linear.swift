@@ -34,7 +34,7 @@ func linearResidualLayerNormForward(out: UnsafeMutablePointer<Float>, residual: 
 }
 
 /// The MLP's fc1 and GELU: pre [rows, hidden] = inp · Wᵀ + bias, out = gelu(pre); with
-/// `training`, pre then holds gelu'(pre) for the backward (see `biasGELUTrainingForward`).
+/// `training`, pre then holds gelu'(pre) = Φ(pre) + pre·φ(pre), all the backward needs of it.
 func linearGELUForward(pre: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows: Int, inDim: Int, hidden: Int,
                        training: Bool) {
