@@ -1,4 +1,5 @@
 import Foundation
+import MAE
 
 /// metrics.jsonl: one JSON object a line, appended and flushed line by line so that another
 /// process (`maex watch`) can follow it. Step lines carry step, epoch, loss, lr, images_per_s,
@@ -74,20 +75,7 @@ public enum JSONScalar: Sendable, Equatable {
         case .int(let v): return String(v)
         case .double(let v): return v.isFinite ? "\(v)" : "null"
         case .bool(let v): return v ? "true" : "false"
-        case .string(let s):
-            var out = "\""
-            for u in s.unicodeScalars {
-                switch u {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-                default: out.unicodeScalars.append(u)
-                }
-            }
-            return out + "\""
+        case .string(let s): return jsonStringLiteral(s)
         }
     }
 }

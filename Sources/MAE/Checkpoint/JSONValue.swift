@@ -242,3 +242,7 @@ enum JSONValue: Equatable, Sendable {
         return out + "\""
     }
 }
+
+/// `s` as a JSON string literal: the one quoting rule for every JSON file maex writes
+/// (safetensors headers, config.json, metrics.jsonl).
+public func jsonStringLiteral(_ s: String) -> String { JSONValue.quote(s) }
