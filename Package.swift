@@ -42,7 +42,7 @@ let package = Package(
         // Test helper: counts the calling thread's heap allocations (replaces malloc and friends).
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .testTarget(name: "MAETests", dependencies: ["MAE", "CAllocationCounter"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "MAE", "Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "MAE", "Imaging", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer"]),
         .testTarget(name: "MaexCLITests", dependencies: ["maex"]),
     ]

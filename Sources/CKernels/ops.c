@@ -46,6 +46,11 @@ void ck_add(float *out, const float *a, const float *b, long count) {
     ck_parallel_for(count, 16384, add_chunk, &args);
 }
 
+static void zero_chunk(void *p, long begin, long end) {
+    memset((float *)p + begin, 0, (size_t)(end - begin) * sizeof(float));
+}
+void ck_zero(float *x, long count) { ck_parallel_for(count, 65536, zero_chunk, x); }
+
 void ck_column_sums_range(float *acc, const float *x, long rows, long width, long begin, long end) {
     K->column_sums(acc, x, rows, width, begin, end);
 }

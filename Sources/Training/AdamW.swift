@@ -26,6 +26,13 @@ public final class AdamW: @unchecked Sendable {
     public let m: UnsafeMutableBufferPointer<Float>
     /// Second moment, table layout, table.count values.
     public let v: UnsafeMutableBufferPointer<Float>
+    /// The trainable entries merged into runs of neighbours that decay alike (weights and
+    /// biases alternate, so eight runs per block): one vectorised, pooled kernel call per run.
+    private let runs: [Run]
+    private struct Run {
+        var range: Range<Int>
+        let decays: Bool
+    }
 
     public init(table: ParameterTable, beta1: Double = 0.9, beta2: Double = 0.95, eps: Double = 1e-8,
                 weightDecay: Double = 0.05) {
@@ -38,6 +45,15 @@ public final class AdamW: @unchecked Sendable {
         v = .allocate(capacity: table.count)
         m.initialize(repeating: 0)
         v.initialize(repeating: 0)
+        var runs: [Run] = []
+        for entry in table.entries where entry.trainable {
+            if let last = runs.last, last.decays == entry.decays, last.range.upperBound == entry.offset {
+                runs[runs.count - 1].range = last.range.lowerBound..<entry.range.upperBound
+            } else {
+                runs.append(Run(range: entry.range, decays: entry.decays))
+            }
+        }
+        self.runs = runs
     }
 
     deinit {
@@ -64,24 +80,17 @@ public final class AdamW: @unchecked Sendable {
         let bc2Sqrt = Float(biasCorrection2Sqrt)
         let b2 = Float(beta2), oneMinusB1 = Float(1 - beta1), oneMinusB2 = Float(1 - beta2)
         let epsF = Float(eps)
-        let decayFactor = Float(1 - lr * weightDecay)
 
+        let decayFactor: Float? = weightDecay != 0 ? Float(1 - lr * weightDecay) : nil
         let p = parameters.baseAddress!, g = gradients.baseAddress!
         let mp = m.baseAddress!, vp = v.baseAddress!
-        for entry in table.entries where entry.trainable {
-            let decay = entry.decays && weightDecay != 0
-            // One pass over the entry: decay, moments, update.
-            for i in entry.range {
-                var w = p[i]
-                if decay { w *= decayFactor }
-                let gi = g[i]
-                let mi = mp[i] + (gi - mp[i]) * oneMinusB1
-                let vi = b2 * vp[i] + oneMinusB2 * gi * gi
-                mp[i] = mi
-                vp[i] = vi
-                let denom = vi.squareRoot() / bc2Sqrt + epsF
-                p[i] = w - stepSize * (mi / denom)
-            }
+        // An index loop: iterating the array allocates in unoptimised builds, and a step must not.
+        for r in 0..<runs.count {
+            let run = runs[r]
+            AdamWKernel.update(parameters: p + run.range.lowerBound, gradients: g + run.range.lowerBound,
+                               m: mp + run.range.lowerBound, v: vp + run.range.lowerBound, count: run.range.count,
+                               stepSize: stepSize, beta2: b2, oneMinusBeta1: oneMinusB1, oneMinusBeta2: oneMinusB2,
+                               biasCorrection2Sqrt: bc2Sqrt, eps: epsF, decayFactor: run.decays ? decayFactor : nil)
         }
     }
 }

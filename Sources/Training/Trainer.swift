@@ -227,7 +227,7 @@ public final class Trainer: @unchecked Sendable {
         let o = session.options, model = session.model
         let lr = plan.schedule.lr(at: Double(state.step))
         let t0 = DispatchTime.now().uptimeNanoseconds
-        gradients.update(repeating: 0)
+        zeroInParallel(gradients)
         var lossSum = 0.0
         var end = state.position
         for _ in 0..<o.accum {

@@ -78,7 +78,7 @@ enum BenchMeasurement {
 
         func step() {
             for i in noise.indices { noise[i] = rng.nextUniform() }
-            gradients.update(repeating: 0)
+            zeroInParallel(gradients)
             _ = model.lossAndGradients(images: images.baseAddress!, noise: noise.baseAddress!, batch: N,
                                        maskRatio: maskRatio, gradients: gradients)
             optimizer.update(parameters: model.parameters, gradients: UnsafeBufferPointer(gradients), lr: learningRate)

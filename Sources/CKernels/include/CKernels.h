@@ -56,6 +56,8 @@ void ck_linear_backward_scaled(float *dinp, float *dweight, float *dbias, const 
 
 // out[i] = a[i] + b[i]
 void ck_add(float *out, const float *a, const float *b, long count);
+// x[0 ..< count] = 0, in chunks on the pool (a gradient buffer before a step).
+void ck_zero(float *x, long count);
 
 // MARK: GELU (exact, erf form)
 
