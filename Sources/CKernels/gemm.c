@@ -22,10 +22,12 @@ typedef struct {
     // The blocks: along rows (or columns) of C, `block` wide; count 1 = the whole product.
     int split_rows;
     long block, count;
-    // Optional: run on whole rows [r0, r1) of C once they are done, by the thread that made
-    // them while they are still in its cache (after the region instead, for column blocks).
-    void (*epilogue)(const void *ctx, long r0, long r1);
+    // Optional: run on each block of C once it is done, by the thread that made it while it is
+    // still in its cache: rows [r0, r1) × columns [c0, c1). An epilogue that needs whole rows
+    // (LayerNorm) runs on column blocks after the region instead.
+    void (*epilogue)(const void *ctx, long r0, long r1, long c0, long c1);
     const void *epilogue_ctx;
+    int epilogue_whole_rows;
 } gemm_job;
 
 static void call(const gemm_job *g, long m, long n, const float *a, const float *b, float *c) {
@@ -33,17 +35,9 @@ static void call(const gemm_job *g, long m, long n, const float *a, const float 
                 (int)m, (int)n, (int)g->k, g->alpha, a, (int)g->lda, b, (int)g->ldb, g->beta, c, (int)g->ldc);
 }
 
-// C[r0..<r1, c0..<c1] = x + bias (x may be NULL).
+// C[r0..<r1, c0..<c1] = x + bias (either may be NULL).
 static void prefill(const gemm_job *g, long r0, long r1, long c0, long c1) {
-    for (long r = r0; r < r1; r++) {
-        float *row = g->c + r * g->ldc;
-        const float *x = g->prefill_x ? g->prefill_x + r * g->ldc : NULL;
-        const float *b = g->prefill_bias;
-        if (x && b) for (long c = c0; c < c1; c++) row[c] = x[c] + b[c];
-        else if (x) for (long c = c0; c < c1; c++) row[c] = x[c];
-        else if (b) for (long c = c0; c < c1; c++) row[c] = b[c];
-        else for (long c = c0; c < c1; c++) row[c] = 0;
-    }
+    ck_active_kernels()->prefill(g->c, g->ldc, g->prefill_x, g->prefill_bias, r0, r1, c0, c1);
 }
 
 static void gemm_blocks(void *p, long begin, long end) {
@@ -56,12 +50,13 @@ static void gemm_blocks(void *p, long begin, long end) {
             // Rows of C are rows of op(A): row r of A, or column r of a transposed A.
             const float *a = g->transA ? g->a + first : g->a + first * g->lda;
             call(g, last - first, g->n, a, g->b, g->c + first * g->ldc);
-            if (g->epilogue) g->epilogue(g->epilogue_ctx, first, last);
+            if (g->epilogue) g->epilogue(g->epilogue_ctx, first, last, 0, g->n);
         } else {
             long last = first + g->block < g->n ? first + g->block : g->n;
             if (g->prefill) prefill(g, 0, g->m, first, last);
             const float *b = g->transB ? g->b + first * g->ldb : g->b + first;
             call(g, g->m, last - first, g->a, b, g->c + first);
+            if (g->epilogue && !g->epilogue_whole_rows) g->epilogue(g->epilogue_ctx, 0, g->m, first, last);
         }
     }
 }
@@ -129,7 +124,7 @@ static void run(ck_job *jobs, int count) {
 
 static gemm_job make(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
                      const float *b, long ldb, float beta, float *c, long ldc) {
-    gemm_job g = {transA, transB, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, NULL, NULL, 0, 1, 0, 0, NULL, NULL};
+    gemm_job g = {transA, transB, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, NULL, NULL, 0, 1, 0, 0, NULL, NULL, 0};
     plan(&g);
     return g;
 }
@@ -139,11 +134,12 @@ typedef struct {
 } epilogue_rows;
 static void epilogue_chunk(void *p, long begin, long end) {
     const gemm_job *g = ((const epilogue_rows *)p)->g;
-    g->epilogue(g->epilogue_ctx, begin, end);
+    g->epilogue(g->epilogue_ctx, begin, end, 0, g->n);
 }
-// The epilogue of a product cut into column blocks, over all rows once every block is done.
+// A whole-row epilogue of a product cut into column blocks, over all rows once every block is
+// done.
 static void finish(const gemm_job *g) {
-    if (!g->epilogue || g->split_rows || g->count == 0) return;
+    if (!g->epilogue || !g->epilogue_whole_rows || g->split_rows || g->count == 0) return;
     epilogue_rows x = {g};
     ck_job job = {epilogue_chunk, &x, g->m, 16};
     run(&job, 1);
@@ -155,7 +151,8 @@ typedef struct {
     long width;
     float eps;
 } ln_epilogue;
-static void layernorm_rows(const void *p, long r0, long r1) {
+static void layernorm_rows(const void *p, long r0, long r1, long c0, long c1) {
+    (void)c0, (void)c1;  // whole rows
     const ln_epilogue *e = p;
     ck_active_kernels()->layernorm_forward(e->ln_out, e->mean, e->rstd, e->x, e->w, e->b, e->width, e->eps, r0, r1);
 }
@@ -173,6 +170,7 @@ void ck_linear_forward_ln(float *out, const float *inp, const float *weight, con
     if (ln_out) {
         g.epilogue = layernorm_rows;
         g.epilogue_ctx = &ln;
+        g.epilogue_whole_rows = 1;
     }
     ck_job job = {gemm_blocks, &g, g.count, 1};
     run(&job, 1);
@@ -190,10 +188,10 @@ typedef struct {
     long width;
     int training;
 } gelu_epilogue;
-static void bias_gelu_rows(const void *p, long r0, long r1) {
+static void bias_gelu_block(const void *p, long r0, long r1, long c0, long c1) {
     const gelu_epilogue *e = p;
-    if (e->training) ck_active_kernels()->bias_gelu_train(e->pre, e->act, e->bias, e->width, r0, r1);
-    else ck_active_kernels()->bias_gelu(e->pre, e->act, e->bias, e->width, r0, r1);
+    if (e->training) ck_active_kernels()->bias_gelu_train(e->pre, e->act, e->bias, e->width, r0, r1, c0, c1);
+    else ck_active_kernels()->bias_gelu(e->pre, e->act, e->bias, e->width, r0, r1, c0, c1);
 }
 
 void ck_linear_gelu(float *pre, float *act, const float *inp, const float *weight, const float *bias, long rows,
@@ -202,7 +200,7 @@ void ck_linear_gelu(float *pre, float *act, const float *inp, const float *weigh
     // training).
     gemm_job g = make(0, 1, rows, hidden, in_dim, 1, inp, in_dim, weight, in_dim, 0, pre, hidden);
     gelu_epilogue e = {pre, act, bias, hidden, training};
-    g.epilogue = bias_gelu_rows;
+    g.epilogue = bias_gelu_block;
     g.epilogue_ctx = &e;
     ck_job job = {gemm_blocks, &g, g.count, 1};
     run(&job, 1);
@@ -225,9 +223,14 @@ typedef struct {
     const float *x, *scale;
     long width;
 } mul_epilogue;
-static void mul_rows(const void *p, long r0, long r1) {
+static void mul_block(const void *p, long r0, long r1, long c0, long c1) {
     const mul_epilogue *e = p;
-    ck_active_kernels()->mul(e->scaled, e->x, e->scale, 0, r0 * e->width, r1 * e->width);
+    if (c0 == 0 && c1 == e->width) {
+        ck_active_kernels()->mul(e->scaled, e->x, e->scale, 0, r0 * e->width, r1 * e->width);
+        return;
+    }
+    for (long r = r0; r < r1; r++)
+        ck_active_kernels()->mul(e->scaled, e->x, e->scale, 0, r * e->width + c0, r * e->width + c1);
 }
 
 void ck_linear_backward_scaled(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
@@ -240,7 +243,7 @@ void ck_linear_backward_scaled(float *dinp, float *dweight, float *dbias, const 
                        accumulate_input ? 1.0f : 0.0f, dinp, in_dim);
     mul_epilogue e = {dinp_scaled, dinp, dinp_scale, in_dim};
     if (dinp && dinp_scaled) {
-        gi.epilogue = mul_rows;
+        gi.epilogue = mul_block;
         gi.epilogue_ctx = &e;
     }
     gemm_job gw = make(1, 0, out_dim, in_dim, rows, 1, dout, out_dim, inp, in_dim, 1, dweight, in_dim);

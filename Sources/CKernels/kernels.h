@@ -8,8 +8,9 @@
 typedef struct {
     void (*add)(float *out, const float *a, const float *b, long begin, long end);
     void (*column_sums)(float *acc, const float *x, long rows, long width, long begin, long end);
-    void (*bias_gelu)(float *pre, float *out, const float *bias, long width, long begin, long end);
-    void (*bias_gelu_train)(float *pre, float *out, const float *bias, long width, long begin, long end);
+    void (*prefill)(float *c, long ld, const float *x, const float *bias, long r0, long r1, long c0, long c1);
+    void (*bias_gelu)(float *pre, float *out, const float *bias, long ld, long r0, long r1, long c0, long c1);
+    void (*bias_gelu_train)(float *pre, float *out, const float *bias, long ld, long r0, long r1, long c0, long c1);
     void (*mul)(float *dx, const float *dy, const float *d, int accumulate, long begin, long end);
     void (*gelu_backward)(float *dx, const float *dy, const float *x, int accumulate, long begin, long end);
     void (*layernorm_forward)(float *out, float *mean, float *rstd, const float *x, const float *w,

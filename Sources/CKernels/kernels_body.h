@@ -9,6 +9,7 @@
 const ck_kernel_table KFN(ck_kernels) = {
     .add = KFN(add),
     .column_sums = KFN(column_sums),
+    .prefill = KFN(prefill),
     .bias_gelu = KFN(bias_gelu),
     .bias_gelu_train = KFN(bias_gelu_train),
     .mul = KFN(mul),

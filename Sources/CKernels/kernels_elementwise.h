@@ -58,19 +58,36 @@ static void KFN(column_sums)(float *restrict acc, const float *restrict x, long 
     for (long c = 0; c < n; c++) acc[begin + c] += sum[c];
 }
 
-static void KFN(bias_gelu)(float *restrict pre, float *restrict out, const float *restrict bias, long width,
-                           long begin, long end) {
+// c [r, c0 ..< c1] = x [r, c0 ..< c1] + bias [c0 ..< c1] for the rows [r0, r1) (x and bias may be
+// NULL; both NULL gives zeros); x has the row stride of c. The start of a product that sgemm
+// then adds to (beta = 1): the residual and the bias of a Linear.
+static void KFN(prefill)(float *restrict c, long ld, const float *restrict x, const float *restrict bias, long r0,
+                         long r1, long c0, long c1) {
+    for (long r = r0; r < r1; r++) {
+        float *row = c + r * ld;
+        const float *xr = x ? x + r * ld : NULL;
+        if (xr && bias) for (long j = c0; j < c1; j++) row[j] = xr[j] + bias[j];
+        else if (xr) for (long j = c0; j < c1; j++) row[j] = xr[j];
+        else if (bias) for (long j = c0; j < c1; j++) row[j] = bias[j];
+        else for (long j = c0; j < c1; j++) row[j] = 0;
+    }
+}
+
+// The fc1 epilogue on the block [r0, r1) × [c0, c1) of rows ld apart: x = pre + bias (bias may be
+// NULL), pre = x, out = gelu(x).
+static void KFN(bias_gelu)(float *restrict pre, float *restrict out, const float *restrict bias, long ld, long r0,
+                           long r1, long c0, long c1) {
     const float inv_sqrt2 = 0.70710678118654752f;
-    for (long r = begin; r < end; r++) {
-        float *p = pre + r * width, *o = out + r * width;
+    for (long r = r0; r < r1; r++) {
+        float *p = pre + r * ld, *o = out + r * ld;
         if (bias) {
-            for (long c = 0; c < width; c++) {
+            for (long c = c0; c < c1; c++) {
                 float x = p[c] + bias[c];
                 p[c] = x;
                 o[c] = 0.5f * x * (1 + KFN(erf_poly)(x * inv_sqrt2));
             }
         } else {
-            for (long c = 0; c < width; c++) {
+            for (long c = c0; c < c1; c++) {
                 float x = p[c];
                 o[c] = 0.5f * x * (1 + KFN(erf_poly)(x * inv_sqrt2));
             }
@@ -78,16 +95,16 @@ static void KFN(bias_gelu)(float *restrict pre, float *restrict out, const float
     }
 }
 
-// The training forward's epilogue of fc1: x = pre + bias; out = gelu(x), and pre = gelu'(x) =
-// Φ(x) + x·φ(x), which is all the backward needs of x (one exp more than the forward alone,
-// sharing its erf; the backward becomes a product).
-static void KFN(bias_gelu_train)(float *restrict pre, float *restrict out, const float *restrict bias, long width,
-                                 long begin, long end) {
+// The training forward's epilogue of fc1 on a block: x = pre + bias; out = gelu(x), and pre =
+// gelu'(x) = Φ(x) + x·φ(x), which is all the backward needs of x (one exp more than the forward
+// alone, sharing its erf; the backward becomes a product).
+static void KFN(bias_gelu_train)(float *restrict pre, float *restrict out, const float *restrict bias, long ld,
+                                 long r0, long r1, long c0, long c1) {
     const float inv_sqrt2 = 0.70710678118654752f;
     const float inv_sqrt2pi = 0.39894228040143268f;
-    for (long r = begin; r < end; r++) {
-        float *p = pre + r * width, *o = out + r * width;
-        for (long c = 0; c < width; c++) {
+    for (long r = r0; r < r1; r++) {
+        float *p = pre + r * ld, *o = out + r * ld;
+        for (long c = c0; c < c1; c++) {
             float x = p[c] + bias[c];
             float cdf = 0.5f * (1 + KFN(erf_poly)(x * inv_sqrt2));
             o[c] = x * cdf;

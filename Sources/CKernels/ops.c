@@ -59,8 +59,8 @@ void ck_column_sums_range(float *acc, const float *x, long rows, long width, lon
 typedef struct { float *pre, *out; const float *bias; long width; } bias_gelu_args;
 static void gelu_forward_chunk(void *p, long begin, long end) {
     bias_gelu_args *x = p;
-    // The chunk as one row of end − begin values, no bias: pre is only read.
-    K->bias_gelu(x->pre + begin, x->out + begin, NULL, end - begin, 0, 1);
+    // The chunk as columns [begin, end) of one row, no bias: pre is only read.
+    K->bias_gelu(x->pre, x->out, NULL, 0, 0, 1, begin, end);
 }
 void ck_gelu_forward(float *out, const float *x, long count) {
     bias_gelu_args args = {(float *)x, out, NULL, 0};
