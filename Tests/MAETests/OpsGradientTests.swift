@@ -195,13 +195,30 @@ import Testing
         var want = 0.0
         for r in [0, 2, 3] { for i in 0..<P { let d = Double(pred[r * P + i] - target[r * P + i]); want += d * d / 3 } }
         #expect(abs(Double(loss) - want / 3) < 1e-6)
-        var dPred = [Float](repeating: 0, count: pred.count)
-        maskedMSEBackward(dPred: &dPred, pred: pred, target: target, mask: mask, rows: rows, width: P)
-        let numeric = numericGradient(pred) { Double(maskedMSEForward(pred: $0, target: target, mask: mask, rows: rows, width: P)) }
+        // The training head's form: the removed rows alone give the same loss, and its gradient.
+        let removed = [0, 2, 3].flatMap { r in (0..<P).map { pred[r * P + $0] } }
+        let removedTarget = [0, 2, 3].flatMap { r in (0..<P).map { target[r * P + $0] } }
+        #expect(removedPatchMSEForward(pred: removed, target: removedTarget, rows: 3, width: P) == loss)
+        var dPred = [Float](repeating: 0, count: removed.count)
+        removedPatchMSEBackward(dPred: &dPred, pred: removed, target: removedTarget, rows: 3, width: P)
+        let numeric = numericGradient(removed) {
+            Double(removedPatchMSEForward(pred: $0, target: removedTarget, rows: 3, width: P))
+        }
         #expect(relativeError(dPred, numeric) < 1e-2)
-        // Unmasked patches get no gradient; nothing masked gives NaN, as 0/0 in PyTorch.
-        #expect(dPred[3..<6].allSatisfy { $0 == 0 })
+        // Nothing masked gives NaN, as 0/0 in PyTorch.
         #expect(maskedMSEForward(pred: pred, target: target, mask: [0, 0, 0, 0], rows: rows, width: P).isNaN)
+        #expect(removedPatchMSEForward(pred: pred, target: target, rows: 0, width: P).isNaN)
+    }
+
+    @Test func rowGatherAndScatter() {
+        let W = 2, x = (0..<10).map(Float.init)  // 5 rows
+        let rows = [1, 3, 4]
+        var compact = [Float](repeating: -1, count: 6)
+        gatherRows(&compact, from: x, rows: rows, count: 3, width: W)
+        #expect(compact == [2, 3, 6, 7, 8, 9])
+        var full = [Float](repeating: -1, count: 10)
+        scatterRows(&full, total: 5, from: compact, rows: rows, count: 3, width: W)
+        #expect(full == [0, 0, 2, 3, 0, 0, 6, 7, 8, 9])
     }
 
     @Test func tokenAssembly() {

@@ -34,33 +34,16 @@ extension MAEModel {
         let c = config, l = layout, w = UnsafePointer(parameters.baseAddress!)
         let d = ws.gradientScratch(config: c)
         let N = ws.batch, K = ws.keep, T = K + 1, L = c.numPatches, Td = L + 1
-        let D = c.embedDim, Dd = c.decoderEmbedDim, P = c.patchDim
+        let D = c.embedDim, Dd = c.decoderEmbedDim
         let fanIn = c.inChans * c.patchSize * c.patchSize
 
         ComputeThreads.begin()
         defer { ComputeThreads.end() }
-        // loss = maskedMSE(pred, target, mask): every row written (unmasked ones 0)
-        maskedMSEBackward(dPred: d.pred, pred: ws.pred, target: ws.target, mask: ws.mask, rows: N * L, width: P,
-                          accumulate: false)
-        // pred[n] = predAll[n, 1:], predAll = decoder_pred(decoderNormed): the class tokens' rows
-        // of dPredAll are zero, so they add nothing to dW and dBias and get dNormed = 0.
-        for n in 0..<N {
-            (d.predAll + n * Td * P).update(repeating: 0, count: P)
-            (d.predAll + (n * Td + 1) * P).update(from: d.pred + n * L * P, count: L * P)
-        }
-        let dNormed = d.decoder.ln   // [N·Td, Dd], free until the decoder blocks run
-        linearBackward(dInp: dNormed, dWeight: g + l.predWeight, dBias: g + l.predBias, dOut: d.predAll,
-                       inp: ws.decoderNormed, weight: w + l.predWeight, rows: N * Td, inDim: Dd, outDim: P,
-                       accumulateInput: false)
-        // decoderNormed = decoder_norm(last decoder block's output)
-        let decoderDepth = l.decoderBlocks.count
-        let decoderLast = decoderDepth == 0 ? UnsafePointer(ws.decoderInput)
-            : UnsafePointer(ws.decoderBlocks[decoderDepth - 1].output)
-        layerNormBackward(dInp: d.decoder.stream, dWeight: g + l.decoderNormWeight, dBias: g + l.decoderNormBias,
-                          dOut: dNormed, inp: decoderLast, weight: w + l.decoderNormWeight,
-                          mean: ws.decoderMean, rstd: ws.decoderRstd, rows: N * Td, width: Dd, accumulate: false)
-        // x = decoder_blocks[i](x), last to first
-        for i in stride(from: l.decoderBlocks.count - 1, through: 0, by: -1) {
+        // The removed rows' end and the last decoder block (see TrainingHead; a config always has
+        // at least one decoder block).
+        trainingHeadBackward(ws.trainingHead(config: c), ws, d, gradients: g)
+        // x = decoder_blocks[i](x), last but one to first
+        for i in stride(from: l.decoderBlocks.count - 2, through: 0, by: -1) {
             let input = i == 0 ? UnsafePointer(ws.decoderInput) : UnsafePointer(ws.decoderBlocks[i - 1].output)
             blockBackward(grads: d.decoder, paramGrads: g, acts: ws.decoderBlocks[i], input: input, params: w,
                           layout: l.decoderBlocks[i], batch: N, tokens: Td)

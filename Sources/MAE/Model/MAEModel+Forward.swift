@@ -73,7 +73,8 @@ extension MAEModel {
 
     /// Runs everything after the masking (ws.idsShuffle, idsRestore, mask already set) and returns
     /// the loss; every activation stays in `ws` for a backward, which needs `training` (the MLPs
-    /// then keep GELU's derivative rather than its input).
+    /// then keep GELU's derivative rather than its input, and a decoder with blocks ends on the
+    /// removed patches' rows, in `ws.head`, leaving `ws.pred` unset).
     func forwardPass(_ ws: Workspace, images: UnsafePointer<Float>, training: Bool = false) -> Float {
         ComputeThreads.begin()
         defer { ComputeThreads.end() }
@@ -104,8 +105,22 @@ extension MAEModel {
         decoderTokensForward(x: ws.decoderInput, y: ws.decoderEmbedded, maskToken: w + l.maskToken,
                              pos: w + l.decoderPosEmbed, idsRestore: ws.idsRestore, batch: N, keep: K,
                              patches: L, width: Dd)
+        // Loss targets: the patchified images, per-patch normalised for norm_pix_loss.
+        patchify(patches: ws.target, images: images, batch: N, channels: c.inChans, side: c.imgSize,
+                 patch: c.patchSize)
+        if c.normPixLoss {
+            patchStatistics(mean: ws.targetMean, std: ws.targetStd, patches: ws.target, rows: N * L, width: P)
+            normalizePatches(ws.target, mean: ws.targetMean, std: ws.targetStd, rows: N * L, width: P)
+        }
         x = UnsafePointer(ws.decoderInput)
-        for i in 0..<l.decoderBlocks.count {
+        let decoderDepth = l.decoderBlocks.count
+        for i in 0..<decoderDepth {
+            if training && i == decoderDepth - 1 {
+                // A training pass finishes on the removed patches' rows (see TrainingHead).
+                blockAttentionForward(acts: ws.decoderBlocks[i], input: x, params: w, layout: l.decoderBlocks[i],
+                                      batch: N, tokens: Td)
+                return trainingHeadForward(ws.trainingHead(config: c), ws)
+            }
             blockForward(acts: ws.decoderBlocks[i], input: x, params: w, layout: l.decoderBlocks[i], batch: N,
                          tokens: Td, training: training)
             x = UnsafePointer(ws.decoderBlocks[i].output)
@@ -119,14 +134,6 @@ extension MAEModel {
                       rows: N * Td, inDim: Dd, outDim: P)
         for n in 0..<N {
             (ws.pred + n * L * P).update(from: ws.predAll + (n * Td + 1) * P, count: L * P)
-        }
-
-        // Loss against the patchified images, per-patch normalised for norm_pix_loss.
-        patchify(patches: ws.target, images: images, batch: N, channels: c.inChans, side: c.imgSize,
-                 patch: c.patchSize)
-        if c.normPixLoss {
-            patchStatistics(mean: ws.targetMean, std: ws.targetStd, patches: ws.target, rows: N * L, width: P)
-            normalizePatches(ws.target, mean: ws.targetMean, std: ws.targetStd, rows: N * L, width: P)
         }
         return maskedMSEForward(pred: ws.pred, target: ws.target, mask: ws.mask, rows: N * L, width: P)
     }

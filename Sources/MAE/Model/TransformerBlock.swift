@@ -13,7 +13,16 @@
 /// (with `training`, acts.fch holds GELU's derivative instead of fc1's output).
 func blockForward(acts a: BlockActivations, input x: UnsafePointer<Float>, params w: UnsafePointer<Float>,
                   layout b: BlockLayout, batch N: Int, tokens T: Int, training: Bool = false) {
-    let rows = N * T, W = b.width, H = b.hidden
+    blockAttentionForward(acts: a, input: x, params: w, layout: b, batch: N, tokens: T)
+    blockMLPForward(ln2: a.ln2, residual2: a.residual2, fch: a.fch, fchGelu: a.fchGelu, output: a.output,
+                    params: w, layout: b, rows: N * T, training: training)
+}
+
+/// The attention half, per image: acts.residual2 = x + proj(attention(qkv(norm1(x)))) and
+/// acts.ln2 = norm2(residual2).
+func blockAttentionForward(acts a: BlockActivations, input x: UnsafePointer<Float>, params w: UnsafePointer<Float>,
+                           layout b: BlockLayout, batch N: Int, tokens T: Int) {
+    let rows = N * T, W = b.width
     layerNormForward(out: a.ln1, mean: a.ln1Mean, rstd: a.ln1Rstd, inp: x,
                      weight: w + b.norm1Weight, bias: w + b.norm1Bias, rows: rows, width: W)
     linearForward(out: a.qkv, inp: a.ln1, weight: w + b.qkvWeight, bias: w + b.qkvBias,
@@ -24,10 +33,17 @@ func blockForward(acts a: BlockActivations, input x: UnsafePointer<Float>, param
                                    bias: w + b.projBias, rows: rows, inDim: W, outDim: W, normOut: a.ln2,
                                    normMean: a.ln2Mean, normRstd: a.ln2Rstd, normWeight: w + b.norm2Weight,
                                    normBias: w + b.norm2Bias)
-    // fch = fc1(ln2); fchGelu = gelu(fch)
-    linearGELUForward(pre: a.fch, out: a.fchGelu, inp: a.ln2, weight: w + b.fc1Weight, bias: w + b.fc1Bias,
+}
+
+/// The MLP half, row by row (so it can run on any subset of the rows): fch = fc1(ln2),
+/// fchGelu = gelu(fch), output [rows, W] = residual2 + fc2(fchGelu).
+func blockMLPForward(ln2: UnsafePointer<Float>, residual2: UnsafePointer<Float>, fch: UnsafeMutablePointer<Float>,
+                     fchGelu: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
+                     params w: UnsafePointer<Float>, layout b: BlockLayout, rows: Int, training: Bool) {
+    let W = b.width, H = b.hidden
+    linearGELUForward(pre: fch, out: fchGelu, inp: ln2, weight: w + b.fc1Weight, bias: w + b.fc1Bias,
                       rows: rows, inDim: W, hidden: H, training: training)
-    linearResidualForward(out: a.output, residual: a.residual2, inp: a.fchGelu, weight: w + b.fc2Weight,
+    linearResidualForward(out: output, residual: residual2, inp: fchGelu, weight: w + b.fc2Weight,
                           bias: w + b.fc2Bias, rows: rows, inDim: H, outDim: W)
 }
 
@@ -37,16 +53,37 @@ func blockForward(acts a: BlockActivations, input x: UnsafePointer<Float>, param
 func blockBackward(grads d: BlockGradients, paramGrads g: UnsafeMutablePointer<Float>,
                    acts a: BlockActivations, input x: UnsafePointer<Float>, params w: UnsafePointer<Float>,
                    layout b: BlockLayout, batch N: Int, tokens T: Int) {
-    let rows = N * T, W = b.width, H = b.hidden
-    // output = residual2 + fc2(fchGelu): the residual passes d.stream unchanged to both, so from
-    // here d.stream stands for d(fc2 output) and for the part of dResidual2 that skips the MLP;
-    // fchGelu = gelu(fch): the training forward left gelu'(fch) in a.fch, so d.fch = d.fchGelu ∘ a.fch
-    linearGELUBackward(dInp: d.fchGelu, dPre: d.fch, derivative: a.fch, dWeight: g + b.fc2Weight,
-                       dBias: g + b.fc2Bias, dOut: d.stream, inp: a.fchGelu, weight: w + b.fc2Weight, rows: rows,
+    blockMLPBackward(dStream: d.stream, dLn2: d.ln, dFch: d.fch, dFchGelu: d.fchGelu, paramGrads: g,
+                     ln2: a.ln2, fch: a.fch, fchGelu: a.fchGelu, params: w, layout: b, rows: N * T)
+    blockAttentionBackward(grads: d, paramGrads: g, acts: a, input: x, params: w, layout: b, batch: N, tokens: T)
+}
+
+/// Undoes `blockMLPForward` (after a training forward) on its rows. On entry dStream holds
+/// dLoss/d(output); on return dLn2 holds dLoss/d(ln2), and dStream, unchanged, stands for the
+/// part of dResidual2 that skips the MLP. dFch and dFchGelu are scratch.
+func blockMLPBackward(dStream: UnsafePointer<Float>, dLn2: UnsafeMutablePointer<Float>,
+                      dFch: UnsafeMutablePointer<Float>, dFchGelu: UnsafeMutablePointer<Float>,
+                      paramGrads g: UnsafeMutablePointer<Float>, ln2: UnsafePointer<Float>, fch: UnsafePointer<Float>,
+                      fchGelu: UnsafePointer<Float>, params w: UnsafePointer<Float>, layout b: BlockLayout,
+                      rows: Int) {
+    let W = b.width, H = b.hidden
+    // output = residual2 + fc2(fchGelu): the residual passes dStream unchanged to both, so
+    // dStream stands for d(fc2 output); fchGelu = gelu(fch): the training forward left gelu'(fch)
+    // in fch, so dFch = dFchGelu ∘ fch
+    linearGELUBackward(dInp: dFchGelu, dPre: dFch, derivative: fch, dWeight: g + b.fc2Weight,
+                       dBias: g + b.fc2Bias, dOut: dStream, inp: fchGelu, weight: w + b.fc2Weight, rows: rows,
                        inDim: H, outDim: W)
     // fch = fc1(ln2)
-    linearBackward(dInp: d.ln, dWeight: g + b.fc1Weight, dBias: g + b.fc1Bias, dOut: d.fch,
-                   inp: a.ln2, weight: w + b.fc1Weight, rows: rows, inDim: W, outDim: H, accumulateInput: false)
+    linearBackward(dInp: dLn2, dWeight: g + b.fc1Weight, dBias: g + b.fc1Bias, dOut: dFch,
+                   inp: ln2, weight: w + b.fc1Weight, rows: rows, inDim: W, outDim: H, accumulateInput: false)
+}
+
+/// Undoes `blockAttentionForward`. On entry d.ln holds dLoss/d(ln2) and d.stream the MLP-skipping
+/// part of dResidual2 (as `blockMLPBackward` leaves them); on return d.stream holds dLoss/dx.
+func blockAttentionBackward(grads d: BlockGradients, paramGrads g: UnsafeMutablePointer<Float>,
+                            acts a: BlockActivations, input x: UnsafePointer<Float>, params w: UnsafePointer<Float>,
+                            layout b: BlockLayout, batch N: Int, tokens T: Int) {
+    let rows = N * T, W = b.width
     // ln2 = norm2(residual2): adds the MLP branch's share, so d.stream is now dResidual2
     layerNormBackward(dInp: d.stream, dWeight: g + b.norm2Weight, dBias: g + b.norm2Bias, dOut: d.ln,
                       inp: a.residual2, weight: w + b.norm2Weight, mean: a.ln2Mean, rstd: a.ln2Rstd,

@@ -36,6 +36,8 @@ final class Workspace {
 
     /// Backward scratch, allocated on the first backward at this shape.
     private(set) var gradients: WorkspaceGradients?
+    /// The removed-rows end of a training pass, allocated on the first training forward.
+    private(set) var head: TrainingHead?
 
     init(config c: MAEConfig, batch N: Int, keep K: Int) {
         batch = N
@@ -68,6 +70,13 @@ final class Workspace {
         target = pool.floats(N * L * P)
         targetMean = pool.floats(N * L)
         targetStd = pool.floats(N * L)
+    }
+
+    func trainingHead(config c: MAEConfig) -> TrainingHead {
+        if let h = head { return h }
+        let h = TrainingHead(pool: pool, config: c, batch: batch, keep: keep)
+        head = h
+        return h
     }
 
     func gradientScratch(config c: MAEConfig) -> WorkspaceGradients {
@@ -126,8 +135,6 @@ struct BlockGradients {
 struct WorkspaceGradients {
     let encoder: BlockGradients                    // rows N·T, width D
     let decoder: BlockGradients                    // rows N·Td, width Dd
-    let pred: UnsafeMutablePointer<Float>          // [N, L, P]
-    let predAll: UnsafeMutablePointer<Float>       // [N·Td, P] dPred with zero class-token rows
     let decoderEmbedded: UnsafeMutablePointer<Float> // [N·T, Dd]
     let patchEmbedded: UnsafeMutablePointer<Float> // [N·K, D]
 
@@ -136,8 +143,6 @@ struct WorkspaceGradients {
         encoder = BlockGradients(pool: pool, rows: N * T, width: c.embedDim, hidden: c.mlpHidden)
         decoder = BlockGradients(pool: pool, rows: N * Td, width: c.decoderEmbedDim,
                                  hidden: c.decoderMlpHidden)
-        pred = pool.floats(N * c.numPatches * c.patchDim)
-        predAll = pool.floats(N * (c.numPatches + 1) * c.patchDim)
         decoderEmbedded = pool.floats(N * T * c.decoderEmbedDim)
         patchEmbedded = pool.floats(N * K * c.embedDim)
     }

@@ -19,24 +19,29 @@ func maskedMSEForward(pred: UnsafePointer<Float>, target: UnsafePointer<Float>,
     return Float(total / maskSum)
 }
 
-/// Undoes `loss = Σ mask·mean_P (pred − target)² / Σ mask`:
-/// dPred [rows, P] += dLoss · 2·mask·(pred − target) / (P·Σ mask). When `accumulate` is false,
-/// every row is overwritten instead (the unmasked ones, and all when nothing is masked, with 0).
-func maskedMSEBackward(dPred: UnsafeMutablePointer<Float>, pred: UnsafePointer<Float>,
-                       target: UnsafePointer<Float>, mask: UnsafePointer<Float>,
-                       rows: Int, width P: Int, dLoss: Float = 1, accumulate: Bool = true) {
-    var maskSum: Float = 0
-    for r in 0..<rows { maskSum += mask[r] }
-    let scale = maskSum == 0 ? 0 : dLoss * 2 / (Float(P) * maskSum)
+/// The same loss on rows that are all removed patches (the training head's compact rows):
+/// loss = mean over rows of mean_P (pred − target)², NaN when there are no rows.
+func removedPatchMSEForward(pred: UnsafePointer<Float>, target: UnsafePointer<Float>, rows: Int,
+                            width P: Int) -> Float {
+    var total = 0.0
+    for r in 0..<rows {
+        let a = pred + r * P, b = target + r * P
+        var sq: Float = 0
+        for i in 0..<P {
+            let d = a[i] - b[i]
+            sq += d * d
+        }
+        total += Double(sq) / Double(P)
+    }
+    return Float(total / Double(rows))
+}
+
+/// Undoes `removedPatchMSEForward`: dPred [rows, P] = 2·(pred − target) / (P·rows), overwritten.
+func removedPatchMSEBackward(dPred: UnsafeMutablePointer<Float>, pred: UnsafePointer<Float>,
+                             target: UnsafePointer<Float>, rows: Int, width P: Int) {
+    let scale = 2 / (Float(P) * Float(rows))
     for r in 0..<rows {
         let a = pred + r * P, b = target + r * P, d = dPred + r * P
-        let s = scale * mask[r]
-        if s == 0 {
-            if !accumulate { d.update(repeating: 0, count: P) }
-        } else if accumulate {
-            for i in 0..<P { d[i] += s * (a[i] - b[i]) }
-        } else {
-            for i in 0..<P { d[i] = s * (a[i] - b[i]) }
-        }
+        for i in 0..<P { d[i] = scale * (a[i] - b[i]) }
     }
 }
