@@ -16,6 +16,17 @@ import Testing
                 == .event("checkpoint"))
     }
 
+    /// metrics.jsonl holds JSON only, so maex writes the NaN loss of a diverged step as null.
+    @Test func maexsNullLossIsAPointWithANaNLoss() {
+        guard case .point(let p) = RunLogParser.parse(#"{"step": 12, "epoch": 0.5, "loss": null, "lr": 0.001}"#)
+        else {
+            Issue.record("null-loss line not read")
+            return
+        }
+        #expect(p.loss.isNaN && p.step == 12 && p.lr == 0.001)
+        #expect(RunLogParser.parse(#"{"step": 12, "lr": 0.001}"#) == .malformed)
+    }
+
     @Test func pythonsNaNIsAPointWithANaNLoss() {
         guard case .point(let p) = RunLogParser.parse(#"{"train_loss": NaN, "epoch": 7}"#) else {
             Issue.record("NaN line not read")

@@ -35,7 +35,7 @@ public enum RunLogParser {
     }
 
     /// maex's metrics.jsonl: {"step", "epoch", "loss", "lr", "images_per_s", "elapsed"} per
-    /// logged step, or {"event": ...}. The authors' log.txt: one object per epoch with
+    /// logged step (a null loss is NaN), or {"event": ...}. The authors' log.txt: one object per epoch with
     /// "train_loss", "train_lr" and "epoch"; other keys are ignored.
     public static func parse(_ text: String) -> Line {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -51,7 +51,9 @@ public enum RunLogParser {
             default: nil
             }
         }
-        if let loss = number("loss"), let step = number("step"), step.isFinite {
+        // maex writes a non-finite loss (the step a run diverged at) as null: it reads as NaN.
+        let maexLoss = object["loss"] is NSNull ? Double.nan : number("loss")
+        if let loss = maexLoss, let step = number("step"), step.isFinite {
             return .point(MetricPoint(step: Int(step), epoch: number("epoch"), loss: loss, lr: number("lr"),
                                       imagesPerSecond: number("images_per_s"),
                                       wallTime: number("elapsed")))
