@@ -3,8 +3,8 @@ import Imaging
 import MAE
 
 /// Reconstructs the probe image with the newest weights on a thread of its own, so neither the
-/// UI thread nor the trainer waits for it. A newer request replaces one not yet started; the
-/// finished probe replaces the previous one, and a byte on the wake pipe tells the UI.
+/// UI thread nor the trainer waits for it. Only the newest probe matters, so the worker keeps
+/// just the newest finished one.
 public final class PreviewWorker: @unchecked Sendable {
     /// Where the weights come from: a trainer snapshot or a checkpoint file (called on the worker).
     public typealias ModelSource = @Sendable () throws -> MAEModel
@@ -25,70 +25,26 @@ public final class PreviewWorker: @unchecked Sendable {
         }
     }
 
-    private let condition = NSCondition()
-    // Guarded by `condition`.
-    private var pending: Request?
-    private var finished: Result<LiveViewState.Probe, ExplorerError>?
-    private var busy = false
-    private var stopping = false
-    private var thread: Thread?
-    private let wakeFD: Int32
+    private let worker: LatestRequestWorker<Request, Result<LiveViewState.Probe, ExplorerError>>
 
-    public init(wakeFD: Int32) { self.wakeFD = wakeFD }
-
-    public func start() {
-        let t = Thread { [self] in loop() }
-        t.name = "maex preview"
-        t.stackSize = 16 << 20
-        thread = t
-        t.start()
+    public init(wakeFD: Int32) {
+        worker = LatestRequestWorker(name: "maex preview", stackSize: 16 << 20, keep: 1,
+                                     wakeFD: wakeFD, work: Self.run)
     }
 
-    public func stop() {
-        condition.withLock {
-            stopping = true
-            pending = nil
-            condition.broadcast()
-        }
-    }
+    /// Starts the thread with SIGWINCH and the quit signals blocked in it.
+    public func start() { worker.start() }
+
+    /// Drops the waiting request and ends the thread after the current one.
+    public func stop() { worker.stop() }
 
     /// Whether a request is waiting or running.
-    public var isBusy: Bool { condition.withLock { busy || pending != nil } }
+    public var isBusy: Bool { worker.isBusy }
 
-    public func submit(_ request: Request) {
-        condition.withLock {
-            pending = request
-            condition.broadcast()
-        }
-    }
+    public func submit(_ request: Request) { worker.submit(request) }
 
     /// The newest finished probe, once.
-    public func takeFinished() -> Result<LiveViewState.Probe, ExplorerError>? {
-        condition.withLock {
-            defer { finished = nil }
-            return finished
-        }
-    }
-
-    private func loop() {
-        while true {
-            condition.lock()
-            while pending == nil && !stopping { condition.wait() }
-            if stopping { condition.unlock(); return }
-            let request = pending!
-            pending = nil
-            busy = true
-            condition.unlock()
-
-            let result = Self.run(request)
-            condition.withLock {
-                finished = result
-                busy = false
-            }
-            var byte: UInt8 = 1
-            _ = write(wakeFD, &byte, 1)
-        }
-    }
+    public func takeFinished() -> Result<LiveViewState.Probe, ExplorerError>? { worker.takeFinished().last }
 
     static func run(_ request: Request) -> Result<LiveViewState.Probe, ExplorerError> {
         let model: MAEModel
