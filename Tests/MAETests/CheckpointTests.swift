@@ -11,7 +11,7 @@ private typealias S = CheckpointTestSupport
     static let small = MAEConfig(imgSize: 16, patchSize: 4, embedDim: 16, depth: 2, numHeads: 2,
                                  decoderEmbedDim: 8, decoderDepth: 1, decoderNumHeads: 2, normPixLoss: true)
 
-    private static func values(_ model: MAEModel) -> [Float] { Array(model.parameters) }
+    private static func values(_ model: MAEModel) -> [Float] { model.weights() }
 
     /// The tensors of a model as safetensors entries, optionally renamed or dropped, no metadata.
     private static func rawTensors(_ model: MAEModel, edit: (String, [Int]) -> (String, [Int])? = { ($0, $1) }) -> [SafeTensors.Tensor] {

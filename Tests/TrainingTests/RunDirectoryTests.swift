@@ -31,7 +31,7 @@ import Testing
         let (loaded, loadedOpt, loadedState) = try run.load(config: Self.runConfig())
         #expect(loadedState == state)
         #expect(loadedOpt.step == 12)
-        #expect(weights(loaded) == weights(model))
+        #expect(loaded.weights() == model.weights())
         for e in model.table.entries where e.trainable {
             #expect(Array(loadedOpt.m[e.range]) == Array(opt.m[e.range]))
             #expect(Array(loadedOpt.v[e.range]) == Array(opt.v[e.range]))

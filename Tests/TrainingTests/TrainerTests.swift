@@ -91,7 +91,7 @@ import Testing
         while trainer.status.step < 3 { Thread.sleep(forTimeInterval: 0.005) }
         let snapshot = trainer.snapshot()
         #expect(snapshot.config == Self.model)
-        #expect(weights(snapshot).allSatisfy { $0.isFinite })
+        #expect(snapshot.weights().allSatisfy { $0.isFinite })
         trainer.stop()
         let outcome = try #require(trainer.wait())
         guard case .stopped(let step) = outcome else { Issue.record("\(outcome)"); return }
@@ -111,7 +111,7 @@ import Testing
         while trainer.status.phase != .paused { Thread.sleep(forTimeInterval: 0.005) }
         #expect(trainer.status.step == 0)
         let copy = trainer.snapshot()
-        #expect(weights(copy) == weights(session.model))
+        #expect(copy.weights() == session.model.weights())
         Thread.sleep(forTimeInterval: 0.05)
         #expect(trainer.status.step == 0)
         trainer.resume()
@@ -119,7 +119,7 @@ import Testing
         trainer.stop()
         #expect(trainer.wait() != nil)
         // After the thread ends, a snapshot is the final weights.
-        #expect(weights(trainer.snapshot()) == weights(session.model))
+        #expect(trainer.snapshot().weights() == session.model.weights())
     }
 
     /// A diverging run stops at the step whose loss is not finite and leaves the last

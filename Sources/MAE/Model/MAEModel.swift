@@ -6,7 +6,9 @@
 public final class MAEModel: @unchecked Sendable {
     public let config: MAEConfig
     public let table: ParameterTable
-    /// table.count values, every tensor in PyTorch layout; freed in deinit.
+    /// table.count values, every tensor in PyTorch layout; freed in deinit, so valid only while
+    /// the model is: `Array(model.copy().parameters)` may read freed memory (the copy can go
+    /// before the array is made), `weights()` cannot.
     public let parameters: UnsafeMutableBufferPointer<Float>
 
     let layout: ModelLayout
@@ -47,6 +49,11 @@ public final class MAEModel: @unchecked Sendable {
             preconditionFailure("MAEModel has no tensor named \(name)")
         }
         return UnsafeMutableBufferPointer(rebasing: parameters[entry.range])
+    }
+
+    /// The weights as an array (a copy made while the model is certainly alive).
+    public func weights() -> [Float] {
+        Array(parameters)
     }
 
     /// A snapshot of the weights in a new model (no workspaces are shared).
