@@ -223,14 +223,19 @@ typedef struct {
     const float *x, *scale;
     long width;
 } mul_epilogue;
+// scaled = x ∘ scale on the block's elements [begin, end) of the flat matrix (in place when
+// scaled is x).
+static void mul_range(const mul_epilogue *e, long begin, long end) {
+    if (e->scaled == e->x) ck_active_kernels()->scale(e->scaled, e->scale, begin, end);
+    else ck_active_kernels()->mul(e->scaled, e->x, e->scale, 0, begin, end);
+}
 static void mul_block(const void *p, long r0, long r1, long c0, long c1) {
     const mul_epilogue *e = p;
     if (c0 == 0 && c1 == e->width) {
-        ck_active_kernels()->mul(e->scaled, e->x, e->scale, 0, r0 * e->width, r1 * e->width);
+        mul_range(e, r0 * e->width, r1 * e->width);
         return;
     }
-    for (long r = r0; r < r1; r++)
-        ck_active_kernels()->mul(e->scaled, e->x, e->scale, 0, r * e->width + c0, r * e->width + c1);
+    for (long r = r0; r < r1; r++) mul_range(e, r * e->width + c0, r * e->width + c1);
 }
 
 void ck_linear_backward_scaled(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,

@@ -12,6 +12,7 @@ typedef struct {
     void (*bias_gelu)(float *pre, float *out, const float *bias, long ld, long r0, long r1, long c0, long c1);
     void (*bias_gelu_train)(float *pre, float *out, const float *bias, long ld, long r0, long r1, long c0, long c1);
     void (*mul)(float *dx, const float *dy, const float *d, int accumulate, long begin, long end);
+    void (*scale)(float *x, const float *s, long begin, long end);
     void (*gelu_backward)(float *dx, const float *dy, const float *x, int accumulate, long begin, long end);
     void (*layernorm_forward)(float *out, float *mean, float *rstd, const float *x, const float *w,
                               const float *b, long width, float eps, long begin, long end);

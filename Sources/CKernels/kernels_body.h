@@ -13,6 +13,7 @@ const ck_kernel_table KFN(ck_kernels) = {
     .bias_gelu = KFN(bias_gelu),
     .bias_gelu_train = KFN(bias_gelu_train),
     .mul = KFN(mul),
+    .scale = KFN(scale),
     .gelu_backward = KFN(gelu_backward),
     .layernorm_forward = KFN(layernorm_forward),
     .layernorm_backward_input = KFN(layernorm_backward_input),

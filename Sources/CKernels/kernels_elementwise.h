@@ -113,6 +113,11 @@ static void KFN(bias_gelu_train)(float *restrict pre, float *restrict out, const
     }
 }
 
+// x = x · s, in place (GELU's backward when dInp's buffer becomes dPre's)
+static void KFN(scale)(float *restrict x, const float *restrict s, long begin, long end) {
+    for (long i = begin; i < end; i++) x[i] *= s[i];
+}
+
 // dx (+)= dy · d
 static void KFN(mul)(float *restrict dx, const float *restrict dy, const float *restrict d, int accumulate,
                      long begin, long end) {

@@ -47,7 +47,7 @@ void ck_linear_gelu(float *pre, float *act, const float *inp, const float *weigh
 void ck_linear_backward(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
                         const float *weight, long rows, long in_dim, long out_dim, int accumulate_input);
 // The same, and dinp_scaled = dinp ∘ dinp_scale block by block (GELU's backward after the MLP's
-// second Linear, with the derivative from ck_linear_gelu).
+// second Linear, with the derivative from ck_linear_gelu); dinp_scaled may be dinp itself.
 void ck_linear_backward_scaled(float *dinp, float *dweight, float *dbias, const float *dout, const float *inp,
                                const float *weight, long rows, long in_dim, long out_dim, int accumulate_input,
                                float *dinp_scaled, const float *dinp_scale);

@@ -30,8 +30,7 @@ final class TrainingHead {
     let dNormed: UnsafeMutablePointer<Float>    // [M, Dd]
     let dStream: UnsafeMutablePointer<Float>    // [M, Dd] d(last block output), then its MLP-skipping part
     let dLn2: UnsafeMutablePointer<Float>       // [M, Dd]
-    let dFch: UnsafeMutablePointer<Float>       // [M, H]
-    let dFchGelu: UnsafeMutablePointer<Float>   // [M, H]
+    let dHidden: UnsafeMutablePointer<Float>    // [M, H]
 
     init(pool: BufferPool, config c: MAEConfig, batch N: Int, keep K: Int) {
         let M = N * (c.numPatches - K), Dd = c.decoderEmbedDim, H = c.decoderMlpHidden, P = c.patchDim
@@ -43,7 +42,7 @@ final class TrainingHead {
         normed = pool.floats(M * Dd); mean = pool.floats(M); rstd = pool.floats(M)
         pred = pool.floats(M * P); target = pool.floats(M * P)
         dPred = pool.floats(M * P); dNormed = pool.floats(M * Dd); dStream = pool.floats(M * Dd)
-        dLn2 = pool.floats(M * Dd); dFch = pool.floats(M * H); dFchGelu = pool.floats(M * H)
+        dLn2 = pool.floats(M * Dd); dHidden = pool.floats(M * H)
     }
 
     /// Lists the removed patches of mask [N, L] (1 = removed) in (image, patch) order.
@@ -95,7 +94,7 @@ extension MAEModel {
         layerNormBackward(dInp: h.dStream, dWeight: g + l.decoderNormWeight, dBias: g + l.decoderNormBias,
                           dOut: h.dNormed, inp: h.output, weight: w + l.decoderNormWeight, mean: h.mean,
                           rstd: h.rstd, rows: M, width: Dd, accumulate: false)
-        blockMLPBackward(dStream: h.dStream, dLn2: h.dLn2, dFch: h.dFch, dFchGelu: h.dFchGelu, paramGrads: g,
+        blockMLPBackward(dStream: h.dStream, dLn2: h.dLn2, dHidden: h.dHidden, paramGrads: g,
                          ln2: h.ln2, fch: h.fch, fchGelu: h.fchGelu, params: w, layout: b, rows: M)
         // The kept patches' and class tokens' rows took no part: their gradients are zero.
         scatterRows(d.decoder.ln, total: N * Td, from: h.dLn2, rows: h.decoderRows, count: M, width: Dd)

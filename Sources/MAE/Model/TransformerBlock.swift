@@ -53,28 +53,27 @@ func blockMLPForward(ln2: UnsafePointer<Float>, residual2: UnsafePointer<Float>,
 func blockBackward(grads d: BlockGradients, paramGrads g: UnsafeMutablePointer<Float>,
                    acts a: BlockActivations, input x: UnsafePointer<Float>, params w: UnsafePointer<Float>,
                    layout b: BlockLayout, batch N: Int, tokens T: Int) {
-    blockMLPBackward(dStream: d.stream, dLn2: d.ln, dFch: d.fch, dFchGelu: d.fchGelu, paramGrads: g,
+    blockMLPBackward(dStream: d.stream, dLn2: d.ln, dHidden: d.hidden, paramGrads: g,
                      ln2: a.ln2, fch: a.fch, fchGelu: a.fchGelu, params: w, layout: b, rows: N * T)
     blockAttentionBackward(grads: d, paramGrads: g, acts: a, input: x, params: w, layout: b, batch: N, tokens: T)
 }
 
 /// Undoes `blockMLPForward` (after a training forward) on its rows. On entry dStream holds
 /// dLoss/d(output); on return dLn2 holds dLoss/d(ln2), and dStream, unchanged, stands for the
-/// part of dResidual2 that skips the MLP. dFch and dFchGelu are scratch.
+/// part of dResidual2 that skips the MLP. dHidden [rows, hidden] is scratch.
 func blockMLPBackward(dStream: UnsafePointer<Float>, dLn2: UnsafeMutablePointer<Float>,
-                      dFch: UnsafeMutablePointer<Float>, dFchGelu: UnsafeMutablePointer<Float>,
-                      paramGrads g: UnsafeMutablePointer<Float>, ln2: UnsafePointer<Float>, fch: UnsafePointer<Float>,
+                      dHidden: UnsafeMutablePointer<Float>, paramGrads g: UnsafeMutablePointer<Float>, ln2: UnsafePointer<Float>, fch: UnsafePointer<Float>,
                       fchGelu: UnsafePointer<Float>, params w: UnsafePointer<Float>, layout b: BlockLayout,
                       rows: Int) {
     let W = b.width, H = b.hidden
     // output = residual2 + fc2(fchGelu): the residual passes dStream unchanged to both, so
     // dStream stands for d(fc2 output); fchGelu = gelu(fch): the training forward left gelu'(fch)
-    // in fch, so dFch = dFchGelu ∘ fch
-    linearGELUBackward(dInp: dFchGelu, dPre: dFch, derivative: fch, dWeight: g + b.fc2Weight,
+    // in fch, so d(fch) = d(fchGelu) ∘ fch, made in place in dHidden
+    linearGELUBackward(dInp: dHidden, dPre: dHidden, derivative: fch, dWeight: g + b.fc2Weight,
                        dBias: g + b.fc2Bias, dOut: dStream, inp: fchGelu, weight: w + b.fc2Weight, rows: rows,
                        inDim: H, outDim: W)
     // fch = fc1(ln2)
-    linearBackward(dInp: dLn2, dWeight: g + b.fc1Weight, dBias: g + b.fc1Bias, dOut: dFch,
+    linearBackward(dInp: dLn2, dWeight: g + b.fc1Weight, dBias: g + b.fc1Bias, dOut: dHidden,
                    inp: ln2, weight: w + b.fc1Weight, rows: rows, inDim: W, outDim: H, accumulateInput: false)
 }
 

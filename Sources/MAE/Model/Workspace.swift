@@ -123,12 +123,11 @@ struct BlockGradients {
     let ln: UnsafeMutablePointer<Float>       // [rows, W] d(ln1 or ln2 output)
     let qkv: UnsafeMutablePointer<Float>      // [rows, 3W]
     let atty: UnsafeMutablePointer<Float>     // [rows, W]
-    let fch: UnsafeMutablePointer<Float>      // [rows, hidden]
-    let fchGelu: UnsafeMutablePointer<Float>  // [rows, hidden]
+    let hidden: UnsafeMutablePointer<Float>   // [rows, hidden] d(fchGelu), then d(fch) in place
 
     init(pool: BufferPool, rows: Int, width W: Int, hidden H: Int) {
         stream = pool.floats(rows * W); ln = pool.floats(rows * W); qkv = pool.floats(rows * 3 * W)
-        atty = pool.floats(rows * W); fch = pool.floats(rows * H); fchGelu = pool.floats(rows * H)
+        atty = pool.floats(rows * W); hidden = pool.floats(rows * H)
     }
 }
 

@@ -55,7 +55,8 @@ func linearBackward(dInp: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePo
 }
 
 /// The MLP's fc2 backward followed by GELU's: dInp = dOut · W (overwritten), dW += dOutᵀ · inp,
-/// dBias += Σ dOut, and dPre = dInp ∘ derivative (gelu' from the training forward) block by block.
+/// dBias += Σ dOut, and dPre = dInp ∘ derivative (gelu' from the training forward) block by block;
+/// dPre may be dInp (then it holds dPre on return).
 func linearGELUBackward(dInp: UnsafeMutablePointer<Float>, dPre: UnsafeMutablePointer<Float>,
                         derivative: UnsafePointer<Float>, dWeight: UnsafeMutablePointer<Float>,
                         dBias: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, inp: UnsafePointer<Float>,
