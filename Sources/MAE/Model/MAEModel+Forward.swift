@@ -73,8 +73,8 @@ extension MAEModel {
 
     /// Runs everything after the masking (ws.idsShuffle, idsRestore, mask already set) and returns
     /// the loss; every activation stays in `ws` for a backward, which needs `training` (the MLPs
-    /// then keep GELU's derivative rather than its input, and a decoder with blocks ends on the
-    /// removed patches' rows, in `ws.head`, leaving `ws.pred` unset).
+    /// then keep GELU's derivative rather than its input, and the pass ends on the removed
+    /// patches' rows in `ws.head`, leaving `ws.pred` unset).
     func forwardPass(_ ws: Workspace, images: UnsafePointer<Float>, training: Bool = false) -> Float {
         ComputeThreads.begin()
         defer { ComputeThreads.end() }
