@@ -45,15 +45,8 @@ public enum ExplorerApp {
     /// signal that ended it (SIGINT, SIGTERM, SIGHUP), if one did.
     @discardableResult
     public static func run(_ setup: ExplorerSetup) throws(ExplorerError) -> Int32? {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw ExplorerError("cannot create a pipe") }
-        for fd in fds {
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        }
-        defer { close(fds[0]); close(fds[1]) }
-        TerminalGuard.install(wakeFD: fds[1])
-        defer { TerminalGuard.uninstall() }
+        let wake = try WakePipe()
+        defer { wake.close() }
 
         let terminal = try CursesTerminal(colorOverride: setup.colors)
         defer { terminal.close() }
@@ -72,7 +65,7 @@ public enum ExplorerApp {
                                   seed: setup.seed, width: size.width, height: size.height, glyphs: glyphs,
                                   colors: terminal.colors)
         let reducer = ExplorerReducer(makeMask: setup.makeMask)
-        let worker = ReconstructionWorker(engine: setup.engine, wakeFD: fds[1])
+        let worker = ReconstructionWorker(engine: setup.engine, wakeFD: wake.writeFD)
         worker.start()
         defer { worker.stop() }
         let trace = LatencyTrace(path: ProcessInfo.processInfo.environment["MAEX_LATENCY_LOG"])
@@ -105,17 +98,8 @@ public enum ExplorerApp {
             trace?.presented(shownID: state.shownID)
             if state.quit { break }
 
-            var polls = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                         pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)]
-            let timeout: Int32 = state.computing ? 100 : -1
-            let n = poll(&polls, 2, timeout)
-            if n < 0 && errno != EINTR { throw ExplorerError("poll failed: \(String(cString: strerror(errno)))") }
-            if TerminalGuard.requestedSignal != nil { break }
-            if polls[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break }  // the terminal went away
-            if polls[1].revents & Int16(POLLIN) != 0 {
-                var sink = [UInt8](repeating: 0, count: 64)
-                while read(fds[0], &sink, sink.count) > 0 {}
-            }
+            let terminalAlive = try wake.wait(timeout: state.computing ? 100 : -1)
+            if TerminalGuard.requestedSignal != nil || !terminalAlive { break }
 
             var events = terminal.readEvents()
             if trace != nil && events.contains(where: { if case .key = $0 { true } else if case .mouse = $0 { true } else { false } }) {

@@ -32,15 +32,8 @@ public enum LiveApp {
     }
 
     public static func run(_ feed: LiveFeed, state initial: LiveViewState, options: Options) throws(ExplorerError) -> Report {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw ExplorerError("cannot create a pipe") }
-        for fd in fds {
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        }
-        defer { close(fds[0]); close(fds[1]) }
-        TerminalGuard.install(wakeFD: fds[1])
-        defer { TerminalGuard.uninstall() }
+        let wake = try WakePipe()
+        defer { wake.close() }
 
         let startBytes = ThreadIO.bytesWritten()
         let startTime = ContinuousClock.now
@@ -50,10 +43,10 @@ public enum LiveApp {
         var state = initial
         state.colors = terminal.colors
         state.glyphs = terminal.utf8 ? .halfBlock : .ascii
-        let preview = PreviewWorker(wakeFD: fds[1])
+        let preview = PreviewWorker(wakeFD: wake.writeFD)
         TerminalGuard.withSignalsBlocked {
             preview.start()
-            feed.start(wakeFD: fds[1], preview: preview)
+            feed.start(wakeFD: wake.writeFD, preview: preview)
         }
         defer { preview.stop() }
 
@@ -63,16 +56,8 @@ public enum LiveApp {
         let firstFrameTime = ContinuousClock.now
         var quitAsked = false
         while !feed.isDone {
-            var polls = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                         pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)]
-            let n = poll(&polls, 2, feed.pollInterval)
-            if n < 0 && errno != EINTR { throw ExplorerError("poll failed: \(String(cString: strerror(errno)))") }
-            if polls[1].revents & Int16(POLLIN) != 0 {
-                var sink = [UInt8](repeating: 0, count: 256)
-                while read(fds[0], &sink, sink.count) > 0 {}
-            }
-            if (TerminalGuard.requestedSignal != nil || polls[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0)
-                && !quitAsked {
+            let terminalAlive = try wake.wait(timeout: feed.pollInterval)
+            if (TerminalGuard.requestedSignal != nil || !terminalAlive) && !quitAsked {
                 quitAsked = true
                 feed.requestQuit(&loop.state)
             }
