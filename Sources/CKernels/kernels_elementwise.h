@@ -236,32 +236,21 @@ static inline void KFN(softmax_row_to)(float *out, const float *x, long n) {
 }
 
 // PyTorch's AdamW update over [begin, end), the operations and their order exactly those of
-// Training's AdamW (no fused multiply-adds, so the two agree bit for bit).
+// Training's AdamW (no fused multiply-adds, so the two agree bit for bit). An entry without
+// weight decay has decay_factor 1, and p·1 is p exactly.
 static void KFN(adamw)(float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
                        const ck_adamw_args *a, long begin, long end) {
 #pragma clang fp contract(off)
     const float decay = a->decay_factor, b2 = a->beta2, omb1 = a->one_minus_beta1, omb2 = a->one_minus_beta2;
     const float bc2 = a->bias_correction2_sqrt, eps = a->eps, step = a->step_size;
-    if (a->decays) {
-        for (long i = begin; i < end; i++) {
-            float w = p[i] * decay;
-            float gi = g[i];
-            float mi = m[i] + (gi - m[i]) * omb1;
-            float vi = b2 * v[i] + omb2 * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            p[i] = w - step * (mi / (sqrtf(vi) / bc2 + eps));
-        }
-    } else {
-        for (long i = begin; i < end; i++) {
-            float w = p[i];
-            float gi = g[i];
-            float mi = m[i] + (gi - m[i]) * omb1;
-            float vi = b2 * v[i] + omb2 * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            p[i] = w - step * (mi / (sqrtf(vi) / bc2 + eps));
-        }
+    for (long i = begin; i < end; i++) {
+        float w = p[i] * decay;
+        float gi = g[i];
+        float mi = m[i] + (gi - m[i]) * omb1;
+        float vi = b2 * v[i] + omb2 * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = w - step * (mi / (sqrtf(vi) / bc2 + eps));
     }
 }
 

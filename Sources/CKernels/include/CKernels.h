@@ -88,11 +88,10 @@ void ck_attention_backward(float *dqkv, const float *dout, const float *qkv, con
 // MARK: optimizer
 
 // PyTorch's AdamW (single-tensor, decoupled decay, bias correction) over `count` values:
-//   w = p·decay_factor (if decays); m += (g − m)·(1 − β1); v = β2·v + (1 − β2)·g²;
+//   w = p·decay_factor (1 for no decay); m += (g − m)·(1 − β1); v = β2·v + (1 − β2)·g²;
 //   p = w − step_size · m / (√v / bias_correction2_sqrt + eps)
 typedef struct {
     float step_size, beta2, one_minus_beta1, one_minus_beta2, bias_correction2_sqrt, eps, decay_factor;
-    int decays;
 } ck_adamw_args;
 void ck_adamw(float *p, const float *g, float *m, float *v, long count, const ck_adamw_args *args);
 
