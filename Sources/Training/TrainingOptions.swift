@@ -34,6 +34,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var cacheBytes: Int = 1 << 30
     /// Smallest crop area, as a fraction of the image (RandomResizedCrop's scale lower bound).
     public var cropScaleMin: Double = 0.2
+    /// Random quarter turns of each crop (with the flip, the 8 symmetries of the square).
+    public var quarterTurns: Bool = false
     /// Random permutation of the RGB channels per image.
     public var channelShuffle: Bool = false
     /// Saturation jitter: factor uniform in max(0, 1 − s)...1 + s; 0 is off.
@@ -54,7 +56,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         case weightDecay = "weight_decay", maskRatio = "mask_ratio", strategy, seed, threads
         case saveEvery = "save_every", logEvery = "log_every", cacheBytes = "cache_bytes"
         case cropScaleMin = "crop_scale_min", channelShuffle = "channel_shuffle", saturation
-        case greyProbability = "grey_prob"
+        case greyProbability = "grey_prob", quarterTurns = "quarter_turns"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,6 +84,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         channelShuffle = try c.decodeIfPresent(Bool.self, forKey: .channelShuffle) ?? d.channelShuffle
         saturation = try c.decodeIfPresent(Double.self, forKey: .saturation) ?? d.saturation
         greyProbability = try c.decodeIfPresent(Double.self, forKey: .greyProbability) ?? d.greyProbability
+        quarterTurns = try c.decodeIfPresent(Bool.self, forKey: .quarterTurns) ?? d.quarterTurns
     }
 
     /// Images per optimizer step.

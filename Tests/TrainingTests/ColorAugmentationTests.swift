@@ -122,16 +122,36 @@ import Testing
         }
     }
 
+    @Test func quarterTurnsTurnTheCropsOfThePlainTransform() {
+        // Same seed: the turned transform's output is the plain one's crop (same crop and flip
+        // draws), turned by some number of quarter turns; over seeds every turn appears.
+        let noise = Self.noise(width: 30, height: 20)
+        let turning = Augmentation(side: 8, quarterTurns: true), plain = Augmentation(side: 8)
+        var turnsSeen = Set<Int>()
+        for seed in 0..<24 as Range<UInt64> {
+            var a = [Float](repeating: 0, count: 3 * 64), b = a
+            a.withUnsafeMutableBufferPointer { turning.apply(noise, seed: seed, into: $0.baseAddress!) }
+            b.withUnsafeMutableBufferPointer { plain.apply(noise, seed: seed, into: $0.baseAddress!) }
+            let hwc = { (chw: [Float]) in RGBImage(width: 8, height: 8, pixels: (0..<64).flatMap { p in (0..<3).map { chw[$0 * 64 + p] } }) }
+            let turns = (0..<4).filter { turnedQuarter(hwc(b), turns: $0) == hwc(a) }
+            #expect(!turns.isEmpty, "seed \(seed)")
+            turnsSeen.formUnion(turns)
+        }
+        #expect(turnsSeen == [0, 1, 2, 3])
+    }
+
     @Test func optionsDecodeOldConfigsAndRejectBadValues() throws {
         let old = #"{"batch_size": 8, "seed": 3}"#
         let decoded = try JSONDecoder().decode(TrainingOptions.self, from: Data(old.utf8))
         #expect(decoded.cropScaleMin == 0.2 && !decoded.channelShuffle && decoded.saturation == 0 && decoded.greyProbability == 0)
+        #expect(!decoded.quarterTurns)
 
         var o = TrainingOptions()
         o.cropScaleMin = 0.05
         o.channelShuffle = true
         o.saturation = 0.5
         o.greyProbability = 0.1
+        o.quarterTurns = true
         let back = try JSONDecoder().decode(TrainingOptions.self, from: JSONEncoder().encode(o))
         #expect(back == o)
         let keys = try JSONSerialization.jsonObject(with: JSONEncoder().encode(o)) as! [String: Any]
