@@ -7,20 +7,27 @@ import MAE
 /// Runs on the worker thread only (MAEModel is not thread-safe).
 public final class ModelEngine: ReconstructionEngine {
     public let model: MAEModel
-    /// Prepared images by path: (display image [S, S, 3] in 0...1, model input [3, S, S]).
-    private var cache: [(path: String, original: RGBImage, input: [Float])] = []
+    /// The content hashes of the model's training images (`TrainingImages`), or nil when its
+    /// file does not say: then no image is marked seen or held out.
+    public let trainingImages: Set<String>?
+    /// Prepared images by path: (display image [S, S, 3] in 0...1, model input [3, S, S], whether
+    /// the model saw the image in training).
+    private var cache: [(path: String, original: RGBImage, input: [Float], seen: Bool?)] = []
     private let cacheLimit = 16
 
-    public init(model: MAEModel) { self.model = model }
+    public init(model: MAEModel, trainingImages: Set<String>? = nil) {
+        self.model = model
+        self.trainingImages = trainingImages
+    }
 
     public func run(_ request: ReconstructionRequest) -> ReconstructionOutcome {
-        let prepared: (RGBImage, [Float])
+        let prepared: (RGBImage, [Float], Bool?)
         do {
             prepared = try prepare(request.path)
         } catch {
             return ReconstructionOutcome(id: request.id, imageIndex: request.imageIndex, result: .failure(error))
         }
-        let (original, input) = prepared
+        let (original, input, seen) = prepared
         let c = model.config, S = c.imgSize
         var panels: [ReconstructedPanels] = []
         for mask in request.masks {
@@ -39,7 +46,7 @@ public final class ModelEngine: ReconstructionEngine {
         }
         return ReconstructionOutcome(id: request.id, imageIndex: request.imageIndex,
                                      result: .success(ReconstructedImage(original: original, panels: panels,
-                                                                         compareRatios: request.compareRatios)))
+                                                                         compareRatios: request.compareRatios, seenInTraining: seen)))
     }
 
     /// MSE of the reconstruction over the hidden patches in pixel values 0...1, as `maex
@@ -50,11 +57,11 @@ public final class ModelEngine: ReconstructionEngine {
         return n == 0 ? .nan : sum / Float(n)
     }
 
-    private func prepare(_ path: String) throws(ExplorerError) -> (RGBImage, [Float]) {
+    private func prepare(_ path: String) throws(ExplorerError) -> (RGBImage, [Float], Bool?) {
         if let hit = cache.firstIndex(where: { $0.path == path }) {
             let entry = cache.remove(at: hit)
             cache.append(entry)
-            return (entry.original, entry.input)
+            return (entry.original, entry.input, entry.seen)
         }
         let decoded: RGBImage
         do {
@@ -65,9 +72,11 @@ public final class ModelEngine: ReconstructionEngine {
         guard decoded.width > 0, decoded.height > 0 else { throw ExplorerError("\(path): the image is empty") }
         let original = resizeAndCenterCrop(decoded, side: model.config.imgSize)
         let input = normalizedCHW(original)
-        cache.append((path, original, input))
+        // By content, so a renamed or re-saved copy of a training image is recognised too.
+        let seen = trainingImages.map { $0.contains(contentHash(decoded)) }
+        cache.append((path, original, input, seen))
         if cache.count > cacheLimit { cache.removeFirst() }
-        return (original, input)
+        return (original, input, seen)
     }
 
     /// What the status bar says about `model` named `name`.

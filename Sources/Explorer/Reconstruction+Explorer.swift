@@ -77,11 +77,14 @@ public struct ReconstructedImage: Sendable {
     public var original: RGBImage
     public var panels: [ReconstructedPanels]
     public var compareRatios: [Double]
+    /// Whether the model was trained on this image: nil when the model does not say.
+    public var seenInTraining: Bool?
 
-    public init(original: RGBImage, panels: [ReconstructedPanels], compareRatios: [Double] = []) {
+    public init(original: RGBImage, panels: [ReconstructedPanels], compareRatios: [Double] = [], seenInTraining: Bool? = nil) {
         self.original = original
         self.panels = panels
         self.compareRatios = compareRatios
+        self.seenInTraining = seenInTraining
     }
 }
 

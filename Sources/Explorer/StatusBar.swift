@@ -6,7 +6,11 @@ public enum StatusBar {
     public static func fields(_ s: ExplorerState) -> [String] {
         var f: [String] = []
         if let image = s.currentImage {
-            f.append("\(image.name) \(s.imageIndex + 1)/\(s.images.count)")
+            var field = "\(image.name) \(s.imageIndex + 1)/\(s.images.count)"
+            if let seen = s.shown?.seenInTraining {
+                field += seen ? " · seen in training" : " · held out"
+            }
+            f.append(field)
         }
         let m = s.model
         f.append("\(m.name) \(m.imageSide)px p\(m.patchSize) \(parameters(m.parameterCount))")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Explorer
 import Foundation
 import MAE
+import Training
 
 /// `maex explore` (and `maex` alone): the interactive explorer in the terminal.
 struct ExploreCommand: ParsableCommand {
@@ -69,12 +70,12 @@ struct ExploreCommand: ParsableCommand {
                                           + "for a figure file use `maex reconstruct IMAGE -o figure.png`")
             }
             let images = try ImageList.expand(paths.isEmpty ? [try Self.sampleFolder()] : paths)
-            let (model, name, note) = try loadModel()
+            let (model, name, note, seen) = try loadModel()
             let setup = ExplorerSetup(
                 model: ModelEngine.summary(of: model, name: name, note: note), images: images, ratio: ratio,
                 pattern: MaskPattern(rawValue: strategy.rawValue) ?? .random, seed: seed,
                 glyphs: glyphs.flatMap(GlyphMode.init(argument:)), colors: color.flatMap(ColorMode.init(argument:)),
-                engine: ModelEngine(model: model), makeMask: ModelEngine.makeMask)
+                engine: ModelEngine(model: model, trainingImages: seen), makeMask: ModelEngine.makeMask)
             if let signal = try ExplorerApp.run(setup) { throw ExitCode(128 + signal) }
         }
     }
@@ -88,14 +89,17 @@ struct ExploreCommand: ParsableCommand {
                 return folder
             }
         }
-        throw CommandSupport.fail("no images given and the bundled ones were not found (set MAEX_ASSETS "
-                                  + "to the Assets folder, or pass image files or folders)")
+        throw CommandSupport.fail("no images given and the bundled ones were not found (looked for "
+                                  + "\(AssetLocator.placesLooked(for: "images")); set MAEX_ASSETS to the Assets folder, "
+                                  + "or pass image files or folders)")
     }
 
-    /// The model, its name for the status bar, and a note when it is untrained.
-    private func loadModel() throws -> (MAEModel, String, String?) {
+    /// The model, its name for the status bar, a note when it is untrained, and the hashes of
+    /// its training images when its file lists them.
+    private func loadModel() throws -> (MAEModel, String, String?, Set<String>?) {
         let (model, path) = try modelOptions.loadOrDefault(untrained: "reconstructions are noise")
-        guard let path else { return (model, "untrained-tiny", "untrained model: reconstructions are noise (use --model) ") }
-        return (model, ((path as NSString).lastPathComponent as NSString).deletingPathExtension, nil)
+        guard let path else { return (model, "untrained-tiny", "untrained model: reconstructions are noise (use --model) ", nil) }
+        let seen = TrainingImages.parse((try? Checkpoint.metadata(path: path))?[TrainingImages.metadataKey])
+        return (model, ((path as NSString).lastPathComponent as NSString).deletingPathExtension, nil, seen)
     }
 }

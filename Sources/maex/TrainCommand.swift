@@ -90,6 +90,10 @@ struct TrainCommand: ParsableCommand {
             help: "Smallest random crop, as a fraction of the image's area (default 0.2, the authors'; ≤ 1).")
     var cropScaleMin: Double?
 
+    @Flag(name: .customLong("quarter-turns"),
+          help: "Turn each crop by a random multiple of 90° as well (with the flips, the 8 symmetries of the square).")
+    var quarterTurns = false
+
     @Flag(name: .customLong("channel-shuffle"), help: "Reorder each image's R, G, B channels at random (colour augmentation).")
     var channelShuffle = false
 
@@ -140,6 +144,7 @@ struct TrainCommand: ParsableCommand {
         if let cacheMB { o.cacheBytes = cacheMB << 20 }
         if let cropScaleMin { o.cropScaleMin = cropScaleMin }
         if channelShuffle { o.channelShuffle = true }
+        if quarterTurns { o.quarterTurns = true }
         if let saturation { o.saturation = saturation }
         if let greyProb { o.greyProbability = greyProb }
         return o
@@ -182,6 +187,7 @@ struct TrainCommand: ParsableCommand {
         if a.seed != b.seed { names.append("--seed") }
         if a.cropScaleMin != b.cropScaleMin { names.append("--crop-scale-min") }
         if a.channelShuffle != b.channelShuffle { names.append("--channel-shuffle") }
+        if a.quarterTurns != b.quarterTurns { names.append("--quarter-turns") }
         if a.saturation != b.saturation { names.append("--saturation") }
         if a.greyProbability != b.greyProbability { names.append("--grey-prob") }
         return names
@@ -209,6 +215,8 @@ struct TrainCommand: ParsableCommand {
         progress.message(TrainCommand.header(session))
         if session.state.step >= plan.totalSteps {
             progress.message("the run is already at step \(session.state.step) of \(plan.totalSteps); give a larger --steps to continue")
+            // A finished run still exports, so `make pretrained` after a completed run writes the model.
+            if let export, let run = session.run { try Self.export(run: run, session: session, step: session.state.step, to: export, progress: progress) }
             return
         }
         let trainer: Trainer, outcome: TrainerOutcome
@@ -225,15 +233,22 @@ struct TrainCommand: ParsableCommand {
         TrainCommand.summarise(outcome, session: session, trainer: trainer, progress: progress)
         if case .failed = outcome { throw CommandSupport.failure }
         if case .completed(let step) = outcome, let export, let run = session.run {
-            do {
-                // The saved checkpoint, not the live weights: the export is exactly what was saved.
-                let model = try Checkpoint.load(path: run.checkpointPath)
-                try Checkpoint.save(model, to: export, storage: .f16, metadata: ["train.step": String(step)])
-            } catch {
-                throw CommandSupport.fail("\(error)")
-            }
-            progress.message("exported \(export) (F16)")
+            try Self.export(run: run, session: session, step: step, to: export, progress: progress)
         }
+    }
+
+    /// Writes the run's saved checkpoint (not the live weights: the export is exactly what was
+    /// saved) to `path` in F16, with the content hashes of the training images.
+    static func export(run: RunDirectory, session: TrainingSession, step: Int, to path: String, progress: TrainProgress) throws {
+        do {
+            let model = try Checkpoint.load(path: run.checkpointPath)
+            let seen = TrainingImages.hashes(files: session.dataset.files, folder: session.config.data)
+            try Checkpoint.save(model, to: path, storage: .f16,
+                                metadata: ["train.step": String(step), TrainingImages.metadataKey: TrainingImages.metadataValue(seen)])
+        } catch {
+            throw CommandSupport.fail("\(error)")
+        }
+        progress.message("exported \(path) (F16)")
     }
 
     static func header(_ s: TrainingSession) -> String {
@@ -259,6 +274,7 @@ struct TrainCommand: ParsableCommand {
 
     static func augmentationLine(_ o: TrainingOptions) -> String {
         var parts = [String(format: "crop scale %g–1, flips", o.cropScaleMin)]
+        if o.quarterTurns { parts.append("quarter turns") }
         if o.channelShuffle { parts.append("channel shuffle") }
         if o.saturation > 0 { parts.append(String(format: "saturation ±%g", o.saturation)) }
         if o.greyProbability > 0 { parts.append(String(format: "grey %g", o.greyProbability)) }

@@ -49,6 +49,11 @@ public enum Checkpoint {
         return model
     }
 
+    /// The safetensors metadata of the file at `path` (empty for a `.pth`), without loading weights.
+    public static func metadata(path: String) throws(CheckpointError) -> [String: String] {
+        try TensorSource.open(path: path).metadata
+    }
+
     /// Every tensor of `table` present with its exact shape, and nothing else.
     static func checkNames(_ source: TensorSource, against table: ParameterTable) throws(CheckpointError) {
         let path = source.path
