@@ -93,8 +93,8 @@ struct ModelOptions: ParsableArguments {
     /// for the untrained model.
     func loadOrDefault(untrained consequence: String) throws -> (model: MAEModel, path: String?) {
         if let path = model ?? AssetLocator.defaultModelPath() { return (try load(path), path) }
-        CommandSupport.printWarning("no model given and none installed (\(AssetLocator.defaultModel) under $MAEX_ASSETS, "
-                                    + "<prefix>/share/maex or the source tree): using an untrained tiny model, "
+        CommandSupport.printWarning("no model given and none installed (looked for \(AssetLocator.placesLooked(for: AssetLocator.defaultModel))"
+                                    + "; set MAEX_ASSETS to the Assets folder): using an untrained tiny model, "
                                     + "so \(consequence); pass --model FILE")
         return (try MAEModel(config: .tiny, seed: 0), nil)
     }
