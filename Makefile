@@ -6,7 +6,7 @@ BIN = "$$($(SWIFT) build -c release --show-bin-path)/maex"
 # Debian packages the build, the tests and the man page need.
 PACKAGES := libncurses-dev libpng-dev libjpeg62-turbo-dev libopenblas-dev pkg-config tmux groff-base ncurses-term
 
-.PHONY: run test deps build release install man clean pretrained
+.PHONY: run test deps build release install man clean pretrained wallpapers
 
 run: deps release
 	$(BIN)
@@ -17,17 +17,22 @@ test: deps
 
 # Installs the missing packages when root; otherwise prints the command to run.
 deps:
-	@missing=""; \
-	for p in $(PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then \
-	  echo "installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	else \
-	  echo "maex needs these packages; run:"; echo "  sudo apt-get install$$missing"; exit 1; \
-	fi
+	@$(call install-missing,$(PACKAGES))
+
+# $(call install-missing,PACKAGES): apt-get install those of PACKAGES not installed yet.
+define install-missing
+missing=""; \
+for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -z "$$missing" ]; then exit 0; fi; \
+if [ "$$(id -u)" = 0 ]; then \
+  echo "installing:$$missing"; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+else \
+  echo "maex needs these packages; run:"; echo "  sudo apt-get install$$missing"; exit 1; \
+fi
+endef
 
 build:
 	$(SWIFT) build
@@ -41,18 +46,43 @@ install: deps release
 	cp -R Assets/. $(DESTDIR)$(PREFIX)/share/maex/
 	install -m 644 man/maex.1 $(DESTDIR)$(PREFIX)/share/man/man1/maex.1
 
-# Retrains the default model Assets/models/maex-tiny.safetensors from scratch with fixed seeds
-# (20–50 minutes on 2 cores, depending on what else runs; see Assets/models/README.md) on every
-# image in Assets/images but the two held out for evaluation, chelsea.png and coffee.png.
-pretrained: deps release
-	rm -rf .build/pretrained-data .build/pretrained-run && mkdir -p .build/pretrained-data
-	cd Assets/images && for f in *.png *.jpg; do \
-	  case $$f in chelsea.png|coffee.png) ;; *) cp $$f ../../.build/pretrained-data/ ;; esac; \
-	done
-	$(BIN) train --data .build/pretrained-data --run .build/pretrained-run --preset tiny \
-	  --steps 4500 --batch 64 --lr 2e-3 --warmup-steps 225 --mask-ratio 0.75 --seed 0 --threads 2 \
-	  --crop-scale-min 0.05 --channel-shuffle --saturation 1.0 --grey-prob 0.1 \
-	  --save-every 1000 --log-every 100 --export Assets/models/maex-tiny.safetensors
+# The default model's data (Assets/models/README.md): the photographs of three Debian wallpaper
+# packages and the sample images but chelsea.png and coffee.png, which stay held out for
+# evaluation. Held out whole, as pictures from other sources: a fourth wallpaper package and
+# the photographs of Ubuntu Touch's wallpapers.
+WALLPAPERS := plasma-workspace-wallpapers mate-backgrounds gnome-backgrounds
+HELDOUT_WALLPAPERS := ukui-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04
+SAMPLES := $(filter-out %/chelsea.png %/coffee.png,$(wildcard Assets/images/*.png Assets/images/*.jpg))
+# Each photograph is shrunk once to a 256-pixel shorter side: 4 × the model's 64, the size the
+# trainer itself shrinks to, so the cache holds exactly what training reads.
+PRETRAINED_DATA := $(CURDIR)/.build/pretrained-data
+PRETRAINED_HELDOUT := $(CURDIR)/.build/pretrained-heldout
+# The run lives outside the source tree and is never removed: an interrupted `make pretrained`
+# resumes it where it stopped. Remove the folder by hand to train from scratch.
+PRETRAINED_RUN ?= /var/tmp/maex-pretrained-run
+PRETRAINED_RECIPE := --preset tiny --steps 16000 --batch 64 --lr 2e-3 --mask-ratio 0.75 \
+  --seed 0 --crop-scale-min 0.05 --channel-shuffle --saturation 1.0 --grey-prob 0.1
+
+wallpapers:
+	@$(call install-missing,$(WALLPAPERS) $(HELDOUT_WALLPAPERS))
+
+$(PRETRAINED_DATA)/sources.tsv: | wallpapers release
+	for p in $(WALLPAPERS); do dpkg -L $$p; done | $(BIN) collect --list - $(addprefix --keep ,$(SAMPLES)) --out $(PRETRAINED_DATA)
+
+# One folder per held-out package, for `maex eval --data`.
+$(PRETRAINED_HELDOUT)/%/sources.tsv: | wallpapers release
+	dpkg -L $* | $(BIN) collect --list - --out $(PRETRAINED_HELDOUT)/$*
+
+# Trains the default model Assets/models/maex-tiny.safetensors (see its card for the time it
+# takes), or resumes the run in $(PRETRAINED_RUN), then exports it.
+pretrained: deps release $(PRETRAINED_DATA)/sources.tsv $(HELDOUT_WALLPAPERS:%=$(PRETRAINED_HELDOUT)/%/sources.tsv)
+	@if [ -f $(PRETRAINED_RUN)/checkpoint.safetensors ]; then \
+	  echo "resuming $(PRETRAINED_RUN)"; \
+	  $(BIN) train --resume --run $(PRETRAINED_RUN) --threads 2 --export Assets/models/maex-tiny.safetensors; \
+	else \
+	  $(BIN) train --data $(PRETRAINED_DATA) --run $(PRETRAINED_RUN) $(PRETRAINED_RECIPE) --threads 2 \
+	    --save-every 1000 --log-every 100 --export Assets/models/maex-tiny.safetensors; \
+	fi
 
 # Checks the manual for warnings and shows it.
 man:
