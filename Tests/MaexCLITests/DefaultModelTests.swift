@@ -1,6 +1,8 @@
 import Foundation
+import Imaging
 import MAE
 import Testing
+import Training
 
 /// The model maex ships (Assets/models/maex-tiny.safetensors) against its model card
 /// (Assets/models/README.md): the card's numbers must come back from the shipped file.
@@ -58,6 +60,22 @@ struct DefaultModelTests {
         // Every tensor is F16, as the card says.
         let dtypes = Set(header.filter { $0.key != "__metadata__" }.compactMap { ($0.value as? [String: Any])?["dtype"] as? String })
         #expect(dtypes == ["F16"], "\(dtypes)")
+    }
+
+    /// The file lists the content hashes of its training images: every sample image but the
+    /// two held out, which must not be there.
+    @Test func shippedFileKnowsWhichSamplesItWasTrainedOn() throws {
+        let seen = try #require(TrainingImages.parse(try Checkpoint.metadata(path: Self.modelPath)[TrainingImages.metadataKey]),
+                                "no \(TrainingImages.metadataKey) metadata")
+        let folder = SourceTree.asset("images")
+        let samples = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }
+        #expect(samples.count >= 20)
+        for name in samples {
+            let trained = seen.contains(contentHash(try decodeImage(atPath: folder + "/" + name)))
+            #expect(trained == !["chelsea.png", "coffee.png"].contains(name), "\(name)")
+        }
+        // The card says how many images the model saw; the file lists at least that many originals.
+        #expect(seen.count >= 65, "\(seen.count) hashes")
     }
 
     /// The file loads through Checkpoint.load (what every command uses): `maex reconstruct`

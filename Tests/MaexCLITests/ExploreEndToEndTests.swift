@@ -53,6 +53,19 @@ struct ExploreEndToEndTests {
         #expect(!tmux.screen().contains("original"))
     }
 
+    /// With the bundled model, the header marks a held-out image and a training image.
+    @Test func headerSaysHeldOutOrSeenInTraining() throws {
+        let images = SourceTree.asset("images")
+        let tmux = try TmuxSession(width: 160, height: 48,
+                                   command: TmuxSession.explore(arguments: "'\(images)/chelsea.png' '\(images)/ladybird.jpg'"))
+        defer { tmux.kill() }
+        try tmux.waitFor("chelsea held out") { $0.contains("chelsea.png 1/2 · held out") }
+        tmux.keys("]")
+        try tmux.waitFor("ladybird seen in training") { $0.contains("ladybird.jpg 2/2 · seen in training") }
+        tmux.keys("q")
+        try tmux.waitFor("a clean exit") { $0.contains("MAEX-EXIT=0") }
+    }
+
     @Test func sigtermRestoresTheTerminal() throws {
         let tmux = try TmuxSession(width: 100, height: 30, command: TmuxSession.explore())
         defer { tmux.kill() }
