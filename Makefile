@@ -66,12 +66,15 @@ PRETRAINED_RECIPE := --preset tiny --steps 16000 --batch 64 --lr 2e-3 --mask-rat
 wallpapers:
 	@$(call install-missing,$(WALLPAPERS) $(HELDOUT_WALLPAPERS))
 
+# A package that is not installed stops here with dpkg's message, before anything is collected.
 $(PRETRAINED_DATA)/sources.tsv: | wallpapers release
-	for p in $(WALLPAPERS); do dpkg -L $$p; done | $(BIN) collect --list - $(addprefix --keep ,$(SAMPLES)) --out $(PRETRAINED_DATA)
+	for p in $(WALLPAPERS); do dpkg -L $$p || exit 1; done > .build/pretrained-files.txt
+	$(BIN) collect --list .build/pretrained-files.txt $(addprefix --keep ,$(SAMPLES)) --out $(PRETRAINED_DATA)
 
 # One folder per held-out package, for `maex eval --data`.
 $(PRETRAINED_HELDOUT)/%/sources.tsv: | wallpapers release
-	dpkg -L $* | $(BIN) collect --list - --out $(PRETRAINED_HELDOUT)/$*
+	dpkg -L $* > .build/heldout-files-$*.txt
+	$(BIN) collect --list .build/heldout-files-$*.txt --out $(PRETRAINED_HELDOUT)/$*
 
 # Trains the default model Assets/models/maex-tiny.safetensors (see its card for the time it
 # takes), or resumes the run in $(PRETRAINED_RUN), then exports it.
