@@ -103,7 +103,7 @@ public struct PhotoCollector: Sendable {
     /// The decoded largest size of one picture that passes the screen. Sizes named in the file
     /// names are trusted, so only the largest is decoded; otherwise every size is.
     func largest(of group: [String], screened: Bool, report: (Event) -> Void) -> (String, RGBImage)? {
-        let named = group.map { path in WallpaperName.namedPixels(Self.sizePart(path)) }
+        let named = group.map { WallpaperName(path: $0).namedPixelCount }
         let byName = named.allSatisfy { $0 != nil }
         let order = byName ? group.indices.sorted { named[$0]! > named[$1]! }.map { group[$0] } : group
         var decoded: [(path: String, image: RGBImage)] = [], failed = Set<String>()
@@ -126,14 +126,6 @@ public struct PhotoCollector: Sendable {
             return nil
         }
         return best
-    }
-
-    /// The `WIDTHxHEIGHT` part of a file name, if it has one (`2560x1600.jpg`, `Stem_3840x2160.jpg`).
-    static func sizePart(_ path: String) -> String {
-        let file = path.split(separator: "/").last.map(String.init) ?? path
-        let stem = file.lastIndex(of: ".").map { String(file[..<$0]) } ?? file
-        if let cut = stem.lastIndex(where: { $0 == "_" || $0 == "-" }) { return String(stem[stem.index(after: cut)...]) }
-        return stem
     }
 
     func shrunk(_ image: RGBImage) -> RGBImage { ImageDataset.shrunk(image, maxShorterSide: shorterSide) }

@@ -6,17 +6,21 @@
 ///   `images_dark/`): every file of one `images` folder is one picture, called NAME (NAME-dark);
 /// - a size suffix, `Stem_3840x2160.jpg` or `Stem-3840x2160.jpg` beside `Stem.jpg`: one picture, Stem.
 /// Any other file is a picture of its own, called by its stem.
-public struct WallpaperName: Hashable, Sendable {
+public struct WallpaperName: Equatable, Sendable {
     /// Files with the same key are sizes of the same picture.
     public let key: String
     /// A file name stem for the collected copy: letters, digits, `-` and `_` only.
     public let name: String
+    /// The pixel count the file name states (`2560x1600.jpg`, `Stem_3840x2160.jpg`), if any.
+    public let namedPixelCount: Int?
 
     public init(path: String) {
         var components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let file = components.popLast() ?? path
         let stem = file.lastIndex(of: ".").map { String(file[..<$0]) } ?? file
         let folder = components.joined(separator: "/")
+        let suffix = stem.lastIndex(where: { $0 == "_" || $0 == "-" }).map { String(stem[stem.index(after: $0)...]) }
+        namedPixelCount = Self.namedPixels(stem) ?? suffix.flatMap(Self.namedPixels)
 
         if Self.isSize(stem), components.count >= 3, components[components.count - 2] == "contents",
            components.last!.hasPrefix("images") {
@@ -26,8 +30,8 @@ public struct WallpaperName: Hashable, Sendable {
             name = Self.sanitised(package + variant)
             return
         }
-        if let cut = stem.lastIndex(where: { $0 == "_" || $0 == "-" }), Self.isSize(String(stem[stem.index(after: cut)...])) {
-            let base = String(stem[..<cut])
+        if let suffix, Self.isSize(suffix) {
+            let base = String(stem.dropLast(suffix.count + 1))
             key = folder + "/" + base
             name = Self.sanitised(base)
             return
