@@ -42,6 +42,8 @@ public struct PhotoCollector: Sendable {
         } catch {
             throw Failure(description: "\(folder): cannot create the folder: \(error.localizedDescription)")
         }
+        // Gone once renamed into place; otherwise whatever was written is removed.
+        defer { try? fm.removeItem(atPath: staging) }
 
         var taken: [(entry: CollectionManifest.Entry, signature: Signature)] = []
         var names = Set<String>()
@@ -54,8 +56,9 @@ public struct PhotoCollector: Sendable {
                 report(.duplicate(path: path, of: twin.entry.source))
                 continue
             }
-            var name = WallpaperName(path: path).name, n = 2
-            while names.contains(name.lowercased()) { name = WallpaperName(path: path).name + "-\(n)"; n += 1 }
+            let base = WallpaperName(path: path).name
+            var name = base, n = 2
+            while names.contains(name.lowercased()) { name = base + "-\(n)"; n += 1 }
             names.insert(name.lowercased())
             let file = name + ".png"
             do {
@@ -69,7 +72,6 @@ public struct PhotoCollector: Sendable {
             report(.taken(entry))
         }
         if taken.isEmpty {
-            try? fm.removeItem(atPath: staging)
             throw Failure(description: "no photographs among the \(kept.count + candidates.count) files given")
         }
         let manifest = CollectionManifest(entries: taken.map(\.entry))

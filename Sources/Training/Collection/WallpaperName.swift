@@ -20,9 +20,10 @@ public struct WallpaperName: Equatable, Sendable {
         let stem = file.lastIndex(of: ".").map { String(file[..<$0]) } ?? file
         let folder = components.joined(separator: "/")
         let suffix = stem.lastIndex(where: { $0 == "_" || $0 == "-" }).map { String(stem[stem.index(after: $0)...]) }
-        namedPixelCount = Self.namedPixels(stem) ?? suffix.flatMap(Self.namedPixels)
+        let sizeText = Self.isSize(stem) ? stem : suffix.flatMap { Self.isSize($0) ? $0 : nil }
+        namedPixelCount = sizeText.flatMap(Self.namedPixels)
 
-        if Self.isSize(stem), components.count >= 3, components[components.count - 2] == "contents",
+        if sizeText == stem, components.count >= 3, components[components.count - 2] == "contents",
            components.last!.hasPrefix("images") {
             let variant = components.last!.dropFirst("images".count).replacingUnderscores()
             let package = components[components.count - 3]
@@ -30,8 +31,8 @@ public struct WallpaperName: Equatable, Sendable {
             name = Self.sanitised(package + variant)
             return
         }
-        if let suffix, Self.isSize(suffix) {
-            let base = String(stem.dropLast(suffix.count + 1))
+        if let sizeText, sizeText != stem {
+            let base = String(stem.dropLast(sizeText.count + 1))
             key = folder + "/" + base
             name = Self.sanitised(base)
             return
