@@ -27,6 +27,8 @@ let package = Package(
 
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimise),
         .target(name: "MAE", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimise),
+        // The MAE in plain Swift, layer by layer: the specification the fast path is tested against.
+        .target(name: "MAEReference", dependencies: ["MAE"]),
         .target(name: "Training", dependencies: ["MAE", "Imaging"], swiftSettings: optimise),
         .target(name: "Explorer", dependencies: ["CNcurses", "Imaging", "MAE", "Training"], swiftSettings: optimise),
         .executableTarget(
@@ -41,7 +43,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Data")]),
         // Test helper: counts the calling thread's heap allocations (replaces malloc and friends).
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
-        .testTarget(name: "MAETests", dependencies: ["MAE", "CAllocationCounter"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MAETests", dependencies: ["MAE", "MAEReference", "CKernels", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MAE", "Imaging", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer"]),
         .testTarget(name: "MaexCLITests", dependencies: ["maex"]),

@@ -3,6 +3,7 @@
 #include "kernels.h"
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #define KFN(name) name##_avx2
+#define KERNELS_NAME "avx2"
 // Vector width in floats, and the register tile of the small products: MR rows × NRV vectors.
 #define VW 8
 #define MR 4

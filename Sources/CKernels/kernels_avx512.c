@@ -3,6 +3,7 @@
 #include "kernels.h"
 #pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma"))), apply_to = function)
 #define KFN(name) name##_avx512
+#define KERNELS_NAME "avx512"
 // Vector width in floats, and the register tile of the small products: MR rows × NRV vectors.
 #define VW 16
 #define MR 4

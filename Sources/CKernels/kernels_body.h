@@ -7,6 +7,7 @@
 #include "kernels_attention.h"
 
 const ck_kernel_table KFN(ck_kernels) = {
+    .name = KERNELS_NAME,
     .add = KFN(add),
     .column_sums = KFN(column_sums),
     .prefill = KFN(prefill),
@@ -14,13 +15,10 @@ const ck_kernel_table KFN(ck_kernels) = {
     .bias_gelu_train = KFN(bias_gelu_train),
     .mul = KFN(mul),
     .scale = KFN(scale),
-    .gelu_backward = KFN(gelu_backward),
     .layernorm_forward = KFN(layernorm_forward),
     .layernorm_backward_input = KFN(layernorm_backward_input),
     .layernorm_backward_params = KFN(layernorm_backward_params),
     .attention_forward = KFN(attention_forward),
     .attention_backward = KFN(attention_backward),
     .adamw = KFN(adamw),
-    .erf = KFN(erf_poly),
-    .exp = KFN(exp_poly),
 };

@@ -1,6 +1,7 @@
 // The kernels for any CPU (baseline x86-64 is SSE2; other architectures their own baseline).
 #include "kernels.h"
 #define KFN(name) name##_generic
+#define KERNELS_NAME "generic"
 // Vector width in floats, and the register tile of the small products: MR rows × NRV vectors.
 #define VW 4
 #define MR 4

@@ -4,29 +4,62 @@
 #include <string.h>
 #include "kernels.h"
 
-static const ck_kernel_table *K;
-static const char *isa_name = "generic";
+// The process's table: the best this CPU runs, or the one MAEX_ISA names when it runs it.
+static const ck_kernel_table *chosen = &ck_kernels_generic;
+// The table of each kernel call below: the calling thread's (ck_use_isa), else the process's.
+#define K ck_active_kernels()
 
-__attribute__((constructor)) static void choose_kernels(void) {
-    K = &ck_kernels_generic;
+static int runs_avx2(void) {
 #if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && getenv("MAEX_NO_AVX512") == NULL) {
-        K = &ck_kernels_avx512;
-        isa_name = "avx512";
-    } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        K = &ck_kernels_avx2;
-        isa_name = "avx2";
-    }
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+static int runs_avx512(void) {
+#if defined(__x86_64__)
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && runs_avx2();
+#else
+    return 0;
 #endif
 }
 
-const char *ck_isa(void) { return isa_name; }
-const ck_kernel_table *ck_active_kernels(void) { return K; }
+// The table called `name` when this build has it and this CPU runs it, else NULL.
+static const ck_kernel_table *table_named(const char *name) {
+    if (!name) return NULL;
+    if (strcmp(name, "generic") == 0) return &ck_kernels_generic;
+#if defined(__x86_64__)
+    if (strcmp(name, "avx2") == 0) return runs_avx2() ? &ck_kernels_avx2 : NULL;
+    if (strcmp(name, "avx512") == 0) return runs_avx512() ? &ck_kernels_avx512 : NULL;
+#endif
+    return NULL;
+}
 
-float ck_erf(float x) { return K->erf(x); }
-float ck_exp(float x) { return K->exp(x); }
+__attribute__((constructor)) static void choose_kernels(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (runs_avx512()) chosen = &ck_kernels_avx512;
+    else if (runs_avx2()) chosen = &ck_kernels_avx2;
+#endif
+    const ck_kernel_table *forced = table_named(getenv("MAEX_ISA"));
+    if (forced) chosen = forced;
+}
+
+const ck_kernel_table *ck_active_kernels(void) {
+    return ck_thread_table ? (const ck_kernel_table *)ck_thread_table : chosen;
+}
+const char *ck_isa(void) { return ck_active_kernels()->name; }
+int ck_isa_runs(const char *name) { return table_named(name) != NULL; }
+int ck_use_isa(const char *name) {
+    if (!name) {
+        ck_thread_table = NULL;
+        return 1;
+    }
+    const ck_kernel_table *t = table_named(name);
+    if (t) ck_thread_table = t;
+    return t != NULL;
+}
 
 // Chunk sizes: about 16 K floats of work per chunk, at least one row.
 static long rows_per_chunk(long width) {
@@ -54,28 +87,6 @@ void ck_zero(float *x, long count) { ck_parallel_for(count, 65536, zero_chunk, x
 void ck_column_sums_range(float *acc, const float *x, long rows, long width, long begin, long end) {
     K->column_sums(acc, x, rows, width, begin, end);
 }
-// MARK: GELU
-
-typedef struct { float *pre, *out; const float *bias; long width; } bias_gelu_args;
-static void gelu_forward_chunk(void *p, long begin, long end) {
-    bias_gelu_args *x = p;
-    // The chunk as columns [begin, end) of one row, no bias: pre is only read.
-    K->bias_gelu(x->pre, x->out, NULL, 0, 0, 1, begin, end);
-}
-void ck_gelu_forward(float *out, const float *x, long count) {
-    bias_gelu_args args = {(float *)x, out, NULL, 0};
-    ck_parallel_for(count, 8192, gelu_forward_chunk, &args);
-}
-typedef struct { float *dx; const float *dy, *x; int accumulate; } gelu_back_args;
-static void gelu_backward_chunk(void *p, long begin, long end) {
-    gelu_back_args *x = p;
-    K->gelu_backward(x->dx, x->dy, x->x, x->accumulate, begin, end);
-}
-void ck_gelu_backward(float *dx, const float *dy, const float *x, long count, int accumulate) {
-    gelu_back_args args = {dx, dy, x, accumulate};
-    ck_parallel_for(count, 8192, gelu_backward_chunk, &args);
-}
-
 // MARK: LayerNorm
 
 typedef struct {

@@ -1,5 +1,5 @@
 // The thread hand-over around a model pass: OpenBLAS on one thread, the pool on the threads the
-// process asked OpenBLAS for (see ComputeThreads.swift for why).
+// process asked OpenBLAS for (see PassThreads.swift for why).
 #include <pthread.h>
 #include "CKernels.h"
 

@@ -46,6 +46,7 @@ static struct {
     _Atomic(ck_chunk_fn) fn;
     _Atomic(void *) ctx;
     _Atomic long count, grain;
+    _Atomic(const void *) table;  // the dispatcher's ck_thread_table
 
     _Atomic int threads;      // wanted, caller included
     int started;              // workers running
@@ -66,6 +67,8 @@ static struct {
     .wake = PTHREAD_COND_INITIALIZER,
     .finished = PTHREAD_COND_INITIALIZER,
 };
+
+_Thread_local const void *ck_thread_table;
 
 static double seconds_now(void) {
     struct timespec t;
@@ -95,6 +98,7 @@ static void run_range(ck_chunk_fn fn, void *ctx, long count, long grain, uint32_
 
 // Claims and runs chunks of job `id` until none remain.
 static void work_on(uint32_t id, uint32_t worker) {
+    ck_thread_table = atomic_load_explicit(&P.table, memory_order_relaxed);
     for (;;) {
         uint64_t w = atomic_load_explicit(&P.claim, memory_order_acquire);
         for (;;) {
@@ -180,6 +184,7 @@ void ck_parallel_for(long count, long grain, ck_chunk_fn fn, void *ctx) {
     atomic_store_explicit(&P.ctx, ctx, memory_order_relaxed);
     atomic_store_explicit(&P.count, count, memory_order_relaxed);
     atomic_store_explicit(&P.grain, grain, memory_order_relaxed);
+    atomic_store_explicit(&P.table, ck_thread_table, memory_order_relaxed);
     atomic_store_explicit(&P.done, 0, memory_order_relaxed);
     uint32_t id = (word_id(atomic_load(&P.claim)) + 1) & 0xffff;
     atomic_store(&P.claim, word(id, (uint32_t)threads, (uint32_t)chunks, 0));  // seq_cst: see sleepers

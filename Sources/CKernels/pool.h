@@ -4,6 +4,10 @@
 #include <stddef.h>
 #include "CKernels.h"
 
+// The kernel table the calling thread's kernel calls use (a `const ck_kernel_table *`), NULL for
+// the process's choice. The pool's workers take the dispatcher's for the chunks of its job.
+extern _Thread_local const void *ck_thread_table;
+
 // Runs fn(ctx, begin, end) over [0, count) in chunks of `grain` (the last one shorter), on the
 // pool's threads and the caller's. Chunk boundaries depend on count and grain only.
 typedef void (*ck_chunk_fn)(void *ctx, long begin, long end);

@@ -22,6 +22,11 @@ struct VerifyCommand: ParsableCommand {
             forward pass, 1e-3 for the gradients and the AdamW step (as the change from the starting \
             weights). \
             Check the output independently with: python3 mae_reference.py compare MODEL CASE OUT
+
+            The kernels run on the best table this CPU has, or the one MAEX_ISA names (generic, \
+            avx2, avx512). --isa all runs the case on every table this CPU runs, one after the \
+            other, and writes each table's outputs to OUT with the table's name before the \
+            extension (out.avx2.safetensors); a table the CPU lacks is reported as skipped.
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -35,6 +40,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("mask-ratio"), help: ArgumentHelp("Override the case's mask_ratio metadata.", valueName: "r"))
     var maskRatio: Double?
 
+    @Option(name: .long, help: ArgumentHelp("The kernel table to run: generic, avx2, avx512 or all.", valueName: "table"))
+    var isa: KernelTableChoice?
+
     func validate() throws {
         if modelOptions.model == nil { throw ValidationError("--model is required: the case's NAME.model.safetensors") }
         if let maskRatio, !(0...1).contains(maskRatio) { throw ValidationError("--mask-ratio must be between 0 and 1") }
@@ -42,16 +50,52 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try CommandSupport.run {
+            KernelTableRequest.warnIfIgnored()
             let model = try modelOptions.load(modelOptions.model!)
             let caseFile = try SafeTensors.read(path: `case`)
             let verifier = try CaseVerifier(model: model, caseFile: caseFile, maskRatio: maskRatio)
-            let results = try verifier.run()
-            try SafeTensors.write(results.tensors, metadata: ["format": Checkpoint.format, "case": `case`,
-                                                              "mask_ratio": "\(verifier.maskRatio)"], to: out)
-            print(results.report(caseName: `case`, out: out))
-            if results.failures > 0 { throw CommandSupport.failure }
+            let tables: [KernelTable] = switch isa {
+            case nil: [.current]
+            case .all: KernelTable.allCases
+            case .one(let table): [table]
+            }
+            var failed = false
+            for table in tables {
+                let path = isa == .all ? Self.path(out, table: table) : out
+                guard let results = try table.run({ () throws(CheckpointError) in try verifier.run() }) else {
+                    print("verify: \(table.rawValue) kernels skipped: this CPU does not run them")
+                    if isa != .all { failed = true }
+                    continue
+                }
+                try SafeTensors.write(results.tensors, metadata: ["format": Checkpoint.format, "case": `case`,
+                                                                  "mask_ratio": "\(verifier.maskRatio)",
+                                                                  "isa": table.rawValue], to: path)
+                print(results.report(caseName: `case`, out: path, table: table))
+                failed = failed || results.failures > 0
+            }
+            if failed { throw CommandSupport.failure }
         }
     }
+
+    /// OUT with the table's name before its extension: out.safetensors → out.avx2.safetensors.
+    static func path(_ out: String, table: KernelTable) -> String {
+        let url = URL(fileURLWithPath: out)
+        let ext = url.pathExtension
+        let stem = ext.isEmpty ? out : String(out.dropLast(ext.count + 1))
+        return ext.isEmpty ? "\(stem).\(table.rawValue)" : "\(stem).\(table.rawValue).\(ext)"
+    }
+}
+
+/// `--isa`: one kernel table, or all of them.
+enum KernelTableChoice: ExpressibleByArgument, Equatable {
+    case all
+    case one(KernelTable)
+
+    init?(argument: String) {
+        if argument == "all" { self = .all } else if let t = KernelTable(rawValue: argument) { self = .one(t) } else { return nil }
+    }
+
+    static var allValueStrings: [String] { KernelTable.allCases.map(\.rawValue) + ["all"] }
 }
 
 /// The comparisons, kept apart from the command line.
@@ -75,7 +119,7 @@ struct CaseVerifier {
         var lines: [Line] = []
         var failures: Int { lines.filter { !$0.passed }.count }
 
-        func report(caseName: String, out: String) -> String {
+        func report(caseName: String, out: String, table: KernelTable) -> String {
             let width = max(12, lines.map(\.name.count).max() ?? 0)
             var text = ""
             for l in lines {
@@ -89,8 +133,8 @@ struct CaseVerifier {
             }
             let worst = lines.map(\.error).filter(\.isFinite).max() ?? 0
             text += failures == 0
-                ? "verify: \(lines.count) tensors within tolerance (worst \(String(format: "%.2e", worst))); wrote \(out)"
-                : "verify: \(failures) of \(lines.count) tensors FAILED; wrote \(out)"
+                ? "verify: \(lines.count) tensors within tolerance on \(table.rawValue) kernels (worst \(String(format: "%.2e", worst))); wrote \(out)"
+                : "verify: \(failures) of \(lines.count) tensors FAILED on \(table.rawValue) kernels; wrote \(out)"
             return text
         }
     }

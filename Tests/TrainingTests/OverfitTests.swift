@@ -10,7 +10,7 @@ import Testing
     @Test func aSmallModelLearnsOneImage() throws {
         let config = MAEConfig(imgSize: 16, patchSize: 4, embedDim: 32, depth: 1, numHeads: 2,
                                decoderEmbedDim: 32, decoderDepth: 1, decoderNumHeads: 2)
-        Threads.set(1)
+        ModelThreads.count = 1
         let model = try MAEModel(config: config, seed: 1)
         let image = try decodeImage(atPath: TemporaryFolder.assets + "/astronaut.png")
         let chw = normalizedCHW(resizeAndCenterCrop(image, side: 16))

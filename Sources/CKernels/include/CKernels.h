@@ -24,8 +24,18 @@ int ck_threads(void);
 // last to end sets OpenBLAS back to n, unless it was changed in between.
 void ck_pass_begin(void);
 void ck_pass_end(void);
-// The instruction set the kernels were chosen for: "avx512", "avx2" or "generic".
+// MARK: kernel tables
+
+// The kernels exist in three tables: "generic" (any CPU), "avx2" (AVX2 + FMA) and "avx512"
+// (AVX-512 F/VL/BW/DQ). A process uses the best one its CPU runs, or the one the environment
+// variable MAEX_ISA names when the CPU runs it.
+// The table the calling thread's kernel calls use.
 const char *ck_isa(void);
+// Whether this build has the table `name` and this CPU runs it.
+int ck_isa_runs(const char *name);
+// Makes the calling thread's kernel calls (and the pool work they start) use the table `name`
+// (NULL: the process's again). Returns 0, changing nothing, when ck_isa_runs(name) is 0.
+int ck_use_isa(const char *name);
 
 // MARK: Linear layers (matrix products through cblas_sgemm)
 
@@ -59,13 +69,6 @@ void ck_add(float *out, const float *a, const float *b, long count);
 // x[0 ..< count] = 0, in chunks on the pool (a gradient buffer before a step).
 void ck_zero(float *x, long count);
 
-// MARK: GELU (exact, erf form)
-
-// out = ½·x·(1 + erf(x/√2))
-void ck_gelu_forward(float *out, const float *x, long count);
-// dx (+)= dy · gelu'(x); accumulate = 0 overwrites dx
-void ck_gelu_backward(float *dx, const float *dy, const float *x, long count, int accumulate);
-
 // MARK: LayerNorm (biased variance)
 
 void ck_layernorm_forward(float *out, float *mean, float *rstd, const float *x, const float *weight,
@@ -94,10 +97,6 @@ typedef struct {
     float step_size, beta2, one_minus_beta1, one_minus_beta2, bias_correction2_sqrt, eps, decay_factor;
 } ck_adamw_args;
 void ck_adamw(float *p, const float *g, float *m, float *v, long count, const ck_adamw_args *args);
-
-// The same scalar functions the kernels use, for tests: erf and exp by polynomials.
-float ck_erf(float x);
-float ck_exp(float x);
 
 #ifdef __cplusplus
 }

@@ -7,9 +7,9 @@ extension MAEModel {
     public func lossAndGradients(images: UnsafePointer<Float>, noise: UnsafePointer<Float>, batch: Int,
                                  maskRatio: Double, gradients: UnsafeMutableBufferPointer<Float>) -> Float {
         precondition(gradients.count == table.count, "gradients need \(table.count) values, got \(gradients.count)")
-        // One thread set-up for both passes (they nest; see ComputeThreads).
-        ComputeThreads.begin()
-        defer { ComputeThreads.end() }
+        // One thread set-up for both passes (they nest; see PassThreads).
+        PassThreads.begin()
+        defer { PassThreads.end() }
         let ws = maskedWorkspace(noise: noise, batch: batch, maskRatio: maskRatio)
         let loss = forwardPass(ws, images: images, training: true)
         backwardPass(ws, gradients: gradients.baseAddress!)
@@ -21,8 +21,8 @@ extension MAEModel {
     public func lossAndGradients(images: UnsafePointer<Float>, masks: [PatchMask],
                                  gradients: UnsafeMutableBufferPointer<Float>) -> Float {
         precondition(gradients.count == table.count, "gradients need \(table.count) values, got \(gradients.count)")
-        ComputeThreads.begin()
-        defer { ComputeThreads.end() }
+        PassThreads.begin()
+        defer { PassThreads.end() }
         let ws = explicitWorkspace(masks: masks)
         let loss = forwardPass(ws, images: images, training: true)
         backwardPass(ws, gradients: gradients.baseAddress!)
@@ -37,8 +37,8 @@ extension MAEModel {
         let D = c.embedDim, Dd = c.decoderEmbedDim
         let fanIn = c.inChans * c.patchSize * c.patchSize
 
-        ComputeThreads.begin()
-        defer { ComputeThreads.end() }
+        PassThreads.begin()
+        defer { PassThreads.end() }
         // The removed rows' end and the last decoder block (see TrainingHead; a config always has
         // at least one decoder block).
         trainingHeadBackward(ws.trainingHead(config: c), ws, d, gradients: g)

@@ -76,8 +76,8 @@ extension MAEModel {
     /// then keep GELU's derivative rather than its input, and the pass ends on the removed
     /// patches' rows in `ws.head`, leaving `ws.pred` unset).
     func forwardPass(_ ws: Workspace, images: UnsafePointer<Float>, training: Bool = false) -> Float {
-        ComputeThreads.begin()
-        defer { ComputeThreads.end() }
+        PassThreads.begin()
+        defer { PassThreads.end() }
         let c = config, l = layout, w = UnsafePointer(parameters.baseAddress!)
         let N = ws.batch, K = ws.keep, T = K + 1, L = c.numPatches, Td = L + 1
         let D = c.embedDim, Dd = c.decoderEmbedDim, P = c.patchDim

@@ -19,8 +19,8 @@ public enum AdamWKernel {
         var args = ck_adamw_args(step_size: stepSize, beta2: beta2, one_minus_beta1: oneMinusBeta1,
                                  one_minus_beta2: oneMinusBeta2, bias_correction2_sqrt: biasCorrection2Sqrt,
                                  eps: eps, decay_factor: decayFactor ?? 1)
-        ComputeThreads.begin()
-        defer { ComputeThreads.end() }
+        PassThreads.begin()
+        defer { PassThreads.end() }
         ck_adamw(parameters, gradients, m, v, count, &args)
     }
 }

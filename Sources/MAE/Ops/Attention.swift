@@ -27,12 +27,3 @@ func attentionBackward(dQKV: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Fl
                        batch: Int, tokens T: Int, width D: Int, heads: Int, accumulate: Bool = true) {
     ck_attention_backward(dQKV, dOut, qkv, att, batch, T, D, heads, accumulate ? 1 : 0)
 }
-
-/// The signature the op tests use, from when one head's dA lived in a caller's [T, T] scratch;
-/// the kernels now keep their temporaries per thread, so `scratch` is not read.
-func attentionBackward(dQKV: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
-                       qkv: UnsafePointer<Float>, att: UnsafePointer<Float>,
-                       scratch: UnsafeMutablePointer<Float>,
-                       batch: Int, tokens T: Int, width D: Int, heads: Int) {
-    attentionBackward(dQKV: dQKV, dOut: dOut, qkv: qkv, att: att, batch: batch, tokens: T, width: D, heads: heads)
-}

@@ -4,7 +4,7 @@ import CKernels
 /// for base) in chunks on the kernel pool, so the other cores do not wait while one clears it.
 public func zeroInParallel(_ buffer: UnsafeMutableBufferPointer<Float>) {
     guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-    ComputeThreads.begin()
-    defer { ComputeThreads.end() }
+    PassThreads.begin()
+    defer { PassThreads.end() }
     ck_zero(base, buffer.count)
 }
