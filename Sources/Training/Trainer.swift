@@ -30,7 +30,7 @@ public final class Trainer: @unchecked Sendable {
 
     // Training thread only.
     private var state: TrainingState
-    private let gradients: UnsafeMutableBufferPointer<Float>
+    private let step: TrainingStep
     private let loader: BatchLoader
     private var metrics: MetricsLog?
     private var lastSavedStep: Int
@@ -45,18 +45,13 @@ public final class Trainer: @unchecked Sendable {
         state = session.state
         currentStep = session.state.step
         lastSavedStep = session.resumed ? session.state.step : -1
-        gradients = .allocate(capacity: session.model.table.count)
-        gradients.initialize(repeating: 0)
+        step = TrainingStep(model: session.model, optimizer: session.optimizer)
         let o = session.options, c = session.config.model
         loader = BatchLoader(dataset: session.dataset, augmentation: Augmentation(side: c.imgSize, options: o),
                              maskNoise: MaskNoise(strategy: MaskStrategy(rawValue: o.strategy) ?? .random,
                                                   ratio: o.maskRatio, gridSize: c.gridSize),
                              batchSize: o.batchSize, seed: session.state.seed, start: session.state.position,
                              micro: session.state.micro)
-    }
-
-    deinit {
-        gradients.deallocate()
     }
 
     // MARK: control (any thread)
@@ -136,7 +131,7 @@ public final class Trainer: @unchecked Sendable {
     // MARK: the training thread
 
     private func main() {
-        Threads.set(session.options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        ModelThreads.count = session.options.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let result = run()
         loader.stop()
         control.lock()
@@ -224,10 +219,10 @@ public final class Trainer: @unchecked Sendable {
 
     /// One optimizer step over `accum` micro-batches; a failure ends the run.
     private func trainStep() -> TrainerOutcome? {
-        let o = session.options, model = session.model
+        let o = session.options
         let lr = plan.schedule.lr(at: Double(state.step))
         let t0 = DispatchTime.now().uptimeNanoseconds
-        zeroInParallel(gradients)
+        step.begin()
         var lossSum = 0.0
         var end = state.position
         for _ in 0..<o.accum {
@@ -242,8 +237,8 @@ public final class Trainer: @unchecked Sendable {
             }
             let loss = batch.images.withUnsafeBufferPointer { images in
                 batch.noise.withUnsafeBufferPointer { noise in
-                    model.lossAndGradients(images: images.baseAddress!, noise: noise.baseAddress!, batch: batch.count,
-                                           maskRatio: batch.maskRatio, gradients: gradients)
+                    step.accumulate(images: images.baseAddress!, noise: noise.baseAddress!, batch: batch.count,
+                                    maskRatio: batch.maskRatio)
                 }
             }
             guard loss.isFinite else {
@@ -252,12 +247,7 @@ public final class Trainer: @unchecked Sendable {
             lossSum += Double(loss)
             end = batch.end
         }
-        if o.accum > 1 {
-            // The authors divide each micro-batch's loss by accum_iter; scaling the sum is the same.
-            let scale = 1 / Float(o.accum)
-            for i in gradients.indices { gradients[i] *= scale }
-        }
-        session.optimizer.update(parameters: model.parameters, gradients: UnsafeBufferPointer(gradients), lr: lr)
+        step.finish(microBatches: o.accum, lr: lr)
         state.step += 1
         state.position = end
         state.micro += o.accum

@@ -70,7 +70,8 @@ struct BenchCommand: ParsableCommand {
         func progress(_ line: String) {
             FileHandle.standardError.write(Data("maex bench: \(line)\n".utf8))
         }
-        Threads.set(threads)
+        ModelThreads.count = threads
+        KernelTableRequest.warnIfIgnored()
         progress("cblas_sgemm 1024³ on \(threads) thread\(threads == 1 ? "" : "s")")
         func wanted(_ part: String) -> Bool { only == nil || only == part }
         let sgemm = wanted("sgemm") ? BenchMeasurement.sgemmGFLOPs() : .nan
@@ -79,7 +80,7 @@ struct BenchCommand: ParsableCommand {
             : (seconds: .nan, imagesPerSecond: .nan, gflops: .nan)
         let latency = wanted("latency") ? BenchMeasurement.latency(model: model, runs: runs, progress: progress)
             : (median: .nan, mean: .nan, runs: 0)
-        return BenchResult(config: c, threads: threads, batch: batch, steps: steps, trainSeconds: train.seconds,
+        return BenchResult(config: c, threads: threads, isa: .current, batch: batch, steps: steps, trainSeconds: train.seconds,
                            trainImagesPerSecond: train.imagesPerSecond, trainGFLOPs: train.gflops,
                            latencyMedianMs: latency.median, latencyMeanMs: latency.mean, latencyRuns: latency.runs,
                            sgemmGFLOPs: sgemm, peakResidentMB: BenchMeasurement.peakResidentMB())

@@ -15,6 +15,8 @@ import Training
 struct BenchResult {
     var config: MAEConfig
     var threads: Int
+    /// The kernel table the passes ran on.
+    var isa: KernelTable
     var batch: Int
     var steps: Int
     var trainSeconds: Double
@@ -71,17 +73,15 @@ enum BenchMeasurement {
         var rng = SeededGenerator(seed: 2)
         let images = UnsafeMutableBufferPointer<Float>.allocate(capacity: N * c.inChans * c.imgSize * c.imgSize)
         let noise = UnsafeMutableBufferPointer<Float>.allocate(capacity: N * L)
-        let gradients = UnsafeMutableBufferPointer<Float>.allocate(capacity: model.table.count)
-        defer { images.deallocate(); noise.deallocate(); gradients.deallocate() }
+        defer { images.deallocate(); noise.deallocate() }
         for i in images.indices { images[i] = Float(rng.nextNormal()) }
-        let optimizer = AdamW(table: model.table)
+        let training = TrainingStep(model: model, optimizer: AdamW(table: model.table))
 
         func step() {
             for i in noise.indices { noise[i] = rng.nextUniform() }
-            zeroInParallel(gradients)
-            _ = model.lossAndGradients(images: images.baseAddress!, noise: noise.baseAddress!, batch: N,
-                                       maskRatio: maskRatio, gradients: gradients)
-            optimizer.update(parameters: model.parameters, gradients: UnsafeBufferPointer(gradients), lr: learningRate)
+            training.begin()
+            _ = training.accumulate(images: images.baseAddress!, noise: noise.baseAddress!, batch: N, maskRatio: maskRatio)
+            training.finish(microBatches: 1, lr: learningRate)
         }
         for i in 0..<2 {
             progress("training warm-up step \(i + 1)/2")

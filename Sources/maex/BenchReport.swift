@@ -8,6 +8,7 @@ enum BenchReport {
         CommandSupport.jsonLine([
             "engine": "maex \(Maex.version)",
             "threads": r.threads,
+            "isa": r.isa.rawValue,
             "batch": r.batch,
             "steps": r.steps,
             "train_images_per_s": rounded(r.trainImagesPerSecond, 2),
@@ -26,7 +27,7 @@ enum BenchReport {
         let name = custom ? "\(preset) + --config" : preset
         let model = "\(name): \(c.imgSize) px, patch \(c.patchSize), encoder \(c.embedDim)×\(c.depth), "
             + "decoder \(c.decoderEmbedDim)×\(c.decoderDepth), 75% masked"
-        var lines = ["model      \(model)", "threads    \(r.threads)"]
+        var lines = ["model      \(model)", "threads    \(r.threads), \(r.isa.rawValue) kernels"]
         // Parts left out with --only are NaN and not shown.
         if r.trainImagesPerSecond.isFinite {
             lines.append("training   \(f(r.trainImagesPerSecond, 1)) images/s (batch \(r.batch), \(r.steps) steps in "

@@ -2,9 +2,10 @@ import CAllocationCounter
 import Testing
 @testable import MAE
 
-/// After warm-up, a training step (forward and backward) and a reconstruction into caller-owned
-/// buffers make no heap allocation: every activation lives in a workspace allocated once per
-/// shape, and the kernels take their temporaries from per-thread scratch allocated at first use.
+/// After warm-up, a reconstruction into caller-owned buffers makes no heap allocation: every
+/// activation lives in a workspace allocated once per shape, and the kernels take their
+/// temporaries from per-thread scratch allocated at first use. (The training step is checked
+/// where it lives, in TrainingTests' TrainingStepAllocationTests.)
 ///
 /// How: CAllocationCounter replaces malloc, calloc, realloc and the aligned variants for the
 /// whole test process and counts the calls made by the thread that asked, so the tests that run
@@ -34,45 +35,10 @@ import Testing
     }
 
     @Test(arguments: [1, 2])
-    func trainingStepAllocatesNothing(threads: Int) throws {
-        let saved = Threads.current
-        Threads.set(threads)
-        defer { Threads.set(saved) }
-        let c = Self.config, N = 4, L = c.numPatches
-        let model = try MAEModel(config: c, seed: 7)
-        let images = randomArray(N * c.inChans * c.imgSize * c.imgSize, seed: 1)
-        var noise = randomArray(N * L, seed: 2).map { abs($0) }
-        var grads = [Float](repeating: 0, count: model.table.count)
-        images.withUnsafeBufferPointer { images in
-            noise.withUnsafeMutableBufferPointer { noise in
-                grads.withUnsafeMutableBufferPointer { grads in
-                    var rng = SeededGenerator(seed: 3)
-                    func step() {
-                        for i in 0..<(N * L) { noise[i] = rng.nextUniform() }
-                        _ = model.lossAndGradients(images: images.baseAddress!, noise: noise.baseAddress!, batch: N,
-                                                   maskRatio: 0.75, gradients: grads)
-                        // A plain SGD update, so the next step sees new weights.
-                        for i in 0..<grads.count {
-                            model.parameters[i] -= 1e-3 * grads[i]
-                            grads[i] = 0
-                        }
-                    }
-                    step()
-                    step()
-                    let n = allocations {
-                        for _ in 0..<3 { step() }
-                    }
-                    #expect(n == 0, "\(n) allocations in 3 training steps on \(threads) thread(s)")
-                }
-            }
-        }
-    }
-
-    @Test(arguments: [1, 2])
     func reconstructionAllocatesNothing(threads: Int) throws {
-        let saved = Threads.current
-        Threads.set(threads)
-        defer { Threads.set(saved) }
+        let saved = ModelThreads.count
+        ModelThreads.count = threads
+        defer { ModelThreads.count = saved }
         let c = Self.config, count = c.inChans * c.imgSize * c.imgSize
         let model = try MAEModel(config: c, seed: 8)
         let image = randomArray(count, seed: 4)
