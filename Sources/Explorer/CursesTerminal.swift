@@ -1,9 +1,9 @@
 import CNcurses
 import Foundation
 
-/// The only code that calls curses, from one thread (the UI thread). It shows cell grids,
-/// writing only the cells that changed since the previous grid, and turns what the terminal
-/// sends into explorer events.
+/// The only code that calls curses, from one thread (the UI thread). It writes the cells
+/// FrameDiff finds changed since the previous grid, keeps the colour pairs those cells use, and
+/// turns what the terminal sends into explorer events.
 public final class CursesTerminal {
     public private(set) var colors: ColorMode
     /// Whether the locale is UTF-8 (else the renderer must draw coloured spaces).
@@ -12,7 +12,7 @@ public final class CursesTerminal {
     public private(set) var notes: [String] = []
 
     private var screen: OpaquePointer?
-    private var previous = CellGrid(width: 0, height: 0)
+    private var previous: CellGrid?
     /// The pair number each cell of `previous` holds (0: default colours).
     private var cellPairs: [Int] = []
     private var pairs: ColorPairTable
@@ -94,20 +94,22 @@ public final class CursesTerminal {
     public func present(_ grid: CellGrid) {
         guard !closed else { return }
         let w = maex_stdscr()
-        if grid.width != previous.width || grid.height != previous.height {
+        let diff = FrameDiff(from: previous, to: grid)
+        if diff.erase {
             // After a resize everything is new: start from a blank screen (erase, not clear:
             // ncurses still diffs against what the terminal shows).
             werase(w)
             pairs.releaseAll()
-            previous = CellGrid(width: grid.width, height: grid.height)
             cellPairs = Array(repeating: 0, count: grid.cells.count)
         }
-        for i in grid.cells.indices where grid.cells[i] != previous.cells[i] {
-            let cell = grid.cells[i]
-            if cellPairs[i] != 0 { pairs.release(cellPairs[i]) }
-            cellPairs[i] = pair(for: cell)
-            let y = Int32(i / grid.width), x = Int32(i % grid.width)
-            _ = maex_put_cell(w, y, x, wchar_t(bitPattern: cell.glyph.value), attributes(cell.attrs), Int32(cellPairs[i]))
+        for run in diff.runs {
+            for (k, cell) in run.cells.enumerated() {
+                let i = run.y * grid.width + run.x + k
+                if cellPairs[i] != 0 { pairs.release(cellPairs[i]) }
+                cellPairs[i] = pair(for: cell)
+                _ = maex_put_cell(w, Int32(run.y), Int32(run.x + k), wchar_t(bitPattern: cell.glyph.value),
+                                  attributes(cell.attrs), Int32(cellPairs[i]))
+            }
         }
         previous = grid
         writeRaw(Self.syncBegin)
