@@ -1,7 +1,6 @@
-import CNcurses
 import Foundation
 
-/// The live view's I/O shell: one UI thread that owns curses, sleeps in poll(2) on stdin and the
+/// The live view's I/O shell: one UI thread that owns the backend, sleeps in it on input and the
 /// wake pipe (never on the trainer), feeds keys to the state, asks the feed for new data and
 /// presents a frame only when something changed — at most `frameInterval` apart for charts and
 /// text, at once after a key. An idle view sends nothing to the terminal.
@@ -31,51 +30,68 @@ public enum LiveApp {
         public var secondsAfterFirstFrame: Double
     }
 
+    /// Runs the view on the terminal until the feed is done; the terminal is restored on every
+    /// way out.
     public static func run(_ feed: LiveFeed, state initial: LiveViewState, options: Options) throws(ExplorerError) -> Report {
         let wake = try WakePipe()
         defer { wake.close() }
+        let backend = try CursesBackend(colorOverride: options.colors, wake: wake)
+        defer { backend.close() }
+        return try run(feed, state: initial, options: options, on: backend)
+    }
 
-        let startBytes = ThreadIO.bytesWritten()
-        let startTime = ContinuousClock.now
-        let terminal = try CursesTerminal(colorOverride: options.colors)
-        defer { terminal.close() }
-
+    /// The same on any backend; closes it before the report's totals.
+    public static func run(_ feed: LiveFeed, state initial: LiveViewState, options: Options,
+                           on backend: TerminalBackend) throws(ExplorerError) -> Report {
+        let startTime = backend.now
         var state = initial
-        state.colors = terminal.colors
-        state.glyphs = terminal.utf8 ? .halfBlock : .ascii
-        let preview = PreviewWorker(wakeFD: wake.writeFD)
+        state.colors = backend.colors
+        state.glyphs = backend.utf8 ? .halfBlock : .ascii
+        let preview = PreviewWorker(wakeFD: backend.wakeFD)
         TerminalGuard.withSignalsBlocked {
             preview.start()
-            feed.start(wakeFD: wake.writeFD, preview: preview)
+            feed.start(wakeFD: backend.wakeFD, preview: preview)
         }
         defer { preview.stop() }
 
         var loop = LiveLoop(state: state, options: options)
-        loop.step(feed: feed, preview: preview, events: [], terminal: terminal, now: .now)
-        let firstFrameBytes = ThreadIO.bytesWritten()
-        let firstFrameTime = ContinuousClock.now
+        loop.step(feed: feed, preview: preview, events: [], backend: backend)
+        let firstFrameBytes = backend.bytesWritten
+        let firstFrameTime = backend.now
         var quitAsked = false
+        var signal: Int32?
         while !feed.isDone {
-            let terminalAlive = try wake.wait(timeout: feed.pollInterval)
-            if (TerminalGuard.requestedSignal != nil || !terminalAlive) && !quitAsked {
-                quitAsked = true
-                feed.requestQuit(&loop.state)
+            let input = try backend.readInput(timeout: .milliseconds(Int(feed.pollInterval)))
+            var events: [ExplorerEvent] = []
+            for event in input {
+                switch event {
+                case .key(let key): events.append(.key(key))
+                case .mouse(let report): events.append(.mouse(report))
+                case .resize(let width, let height): events.append(.resize(width: width, height: height))
+                case .quitSignal(let s):
+                    if signal == nil { signal = s }
+                    fallthrough
+                case .hangUp:
+                    if !quitAsked {
+                        quitAsked = true
+                        feed.requestQuit(&loop.state)
+                    }
+                }
             }
-            loop.step(feed: feed, preview: preview, events: terminal.readEvents(), terminal: terminal, now: .now)
+            loop.step(feed: feed, preview: preview, events: events, backend: backend)
         }
         // Before close: the restoring sequences are not the view's steady cost.
-        let endBytes = ThreadIO.bytesWritten()
-        let end = ContinuousClock.now
-        terminal.close()
-        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-        return Report(signal: TerminalGuard.requestedSignal, bytesWritten: ThreadIO.bytesWritten() - startBytes,
-                      seconds: seconds(ContinuousClock.now - startTime), bytesAfterFirstFrame: endBytes - firstFrameBytes,
-                      secondsAfterFirstFrame: seconds(end - firstFrameTime))
+        let endBytes = backend.bytesWritten
+        let end = backend.now
+        backend.close()
+        return Report(signal: signal, bytesWritten: backend.bytesWritten,
+                      seconds: (backend.now - startTime) / .seconds(1), bytesAfterFirstFrame: endBytes - firstFrameBytes,
+                      secondsAfterFirstFrame: (end - firstFrameTime) / .seconds(1))
     }
 }
 
 /// One turn of the UI loop, apart from the waiting: events in, data in, a frame out when due.
-/// A value type so tests drive it with a terminal writing to a file.
+/// A value type; the clock and the byte counter are the backend's.
 public struct LiveLoop {
     public var state: LiveViewState
     public let options: LiveApp.Options
@@ -96,12 +112,13 @@ public struct LiveLoop {
     }
 
     public mutating func step(feed: LiveFeed, preview: PreviewWorker, events: [ExplorerEvent],
-                              terminal: CursesTerminal, now: ContinuousClock.Instant) {
+                              backend: TerminalBackend) {
+        let now = backend.now
         var urgent = false
         for event in events {
             switch event {
             case .key(.redraw):
-                terminal.redrawAll()
+                backend.redrawAll()
                 urgent = true
             case .key(let key):
                 if let action = state.handle(key) { feed.perform(action, &state, preview: preview) }
@@ -136,31 +153,19 @@ public struct LiveLoop {
         dirty = dirty || urgent
         guard dirty else { return }
         if !urgent, let last = lastFrame, (now - last) < .milliseconds(Int(options.frameInterval * 1000)) { return }
-        let size = terminal.size
+        let size = backend.size
         var frame = LiveViewRenderer.render(state, width: size.width, height: size.height)
         state.lossAxis = frame.lossAxis
         state.lrAxis = frame.lrAxis
         if let shown { DeadBand.hold(&frame.grid, shown: shown, threshold: options.deadBand) }
         if frame.grid != shown {
-            let before = ThreadIO.bytesWritten()
-            terminal.present(frame.grid)
-            debt += Double(ThreadIO.bytesWritten() - before)
+            let before = backend.bytesWritten
+            backend.present(frame.grid)
+            debt += Double(backend.bytesWritten - before)
             shown = frame.grid
             frames += 1
         }
         lastFrame = now
         dirty = false
-    }
-}
-
-/// Bytes this thread has written, from the kernel's per-thread I/O accounting: on the UI thread
-/// that is what went to the terminal (the trainer and loader write files on threads of their own).
-public enum ThreadIO {
-    public static func bytesWritten() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/thread-self/io", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("wchar:") {
-            return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) ?? 0
-        }
-        return 0
     }
 }

@@ -3,13 +3,14 @@ import Foundation
 
 /// The only code that calls curses, from one thread (the UI thread). It writes the cells
 /// FrameDiff finds changed since the previous grid, keeps the colour pairs those cells use, and
-/// turns what the terminal sends into explorer events.
-public final class CursesTerminal {
+/// turns what the terminal sends into input events.
+public final class CursesBackend: TerminalBackend {
     public private(set) var colors: ColorMode
     /// Whether the locale is UTF-8 (else the renderer must draw coloured spaces).
     public let utf8: Bool
     /// Things worth telling the user once (a fallback taken at start).
     public private(set) var notes: [String] = []
+    public let sextants: Bool
 
     private var screen: OpaquePointer?
     private var previous: CellGrid?
@@ -21,19 +22,30 @@ public final class CursesTerminal {
     /// The SGR mouse report key, KEY_MAX + 1, defined at start.
     private let mouseKey: Int32
     private let outputFD: Int32
+    private let wake: WakePipe?
+    /// This thread's write count when the backend opened (see `bytesWritten`).
+    private let startBytes: Int
+    /// A quit signal already returned by `readInput` (it is reported once).
+    private var reportedSignal = false
     public static let mouseOn = "\u{1B}[?1002h\u{1B}[?1006h"
     public static let mouseOff = "\u{1B}[?1006l\u{1B}[?1002l"
     static let syncBegin = "\u{1B}[?2026h"
     static let syncEnd = "\u{1B}[?2026l"
 
     /// Opens the terminal on stdin/stdout. `colorOverride` is `--color`; NO_COLOR, COLORTERM
-    /// and terminfo decide otherwise (ColorDetection).
+    /// and terminfo decide otherwise (ColorDetection). `wake` is the pipe `readInput` sleeps on
+    /// with standard input; the app opens it first, since it installs TerminalGuard, which must
+    /// see the tty modes from before curses (nil: `readInput` only takes what is waiting).
     /// `outputFD`/`inputFD` are the terminal (tests pass a file to count the bytes sent).
-    public init(colorOverride: ColorMode?, environment: [String: String] = ProcessInfo.processInfo.environment,
+    init(colorOverride: ColorMode?, wake: WakePipe? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
                 outputFD: Int32 = STDOUT_FILENO, inputFD: Int32 = STDIN_FILENO) throws(ExplorerError) {
+        startBytes = ThreadIO.bytesWritten()
         self.outputFD = outputFD
+        self.wake = wake
         setlocale(LC_ALL, "")
         utf8 = maex_locale_is_utf8() != 0
+        sextants = maex_wcwidth(0x1FB00) == 1
         // Exported LINES/COLUMNS would pin the size and stop resizing.
         unsetenv("LINES")
         unsetenv("COLUMNS")
@@ -81,6 +93,15 @@ public final class CursesTerminal {
     }
 
     deinit { close() }
+
+    public var now: ContinuousClock.Instant { .now }
+
+    /// Counted by the kernel per thread (the UI thread writes only to the terminal; trainer and
+    /// loader write their files on threads of their own), so it includes what curses buffered
+    /// and flushed as well as the raw escape sequences.
+    public var bytesWritten: Int { ThreadIO.bytesWritten() - startBytes }
+
+    public var wakeFD: Int32 { wake?.writeFD ?? -1 }
 
     /// The terminal's size now.
     public var size: (width: Int, height: Int) {
@@ -142,11 +163,22 @@ public final class CursesTerminal {
         return out
     }
 
-    /// Every event waiting in the input (never blocks). A pending Ctrl-Z is carried out here
-    /// (see `suspend`), so every UI loop that reads events honours it; it reads as a resize.
-    public func readEvents() -> [ExplorerEvent] {
+    /// Sleeps in poll(2) on standard input and the wake pipe, then returns what came: a quit
+    /// signal or a hang-up alone (the loops end on them), else every key, mouse report and
+    /// resize waiting. A pending Ctrl-Z is carried out here (see `suspend`), so every UI loop
+    /// honours it; it reads as a resize.
+    public func readInput(timeout: Duration?) throws(ExplorerError) -> [InputEvent] {
         guard !closed else { return [] }
-        var events: [ExplorerEvent] = []
+        var alive = true
+        if let wake {
+            let ms = timeout.map { Int32(clamping: Int64(($0 / .milliseconds(1)).rounded(.up))) }
+            alive = try wake.wait(timeout: ms ?? -1)
+        }
+        if let signal = TerminalGuard.requestedSignal {
+            if !reportedSignal { reportedSignal = true; return [.quitSignal(signal)] }
+        }
+        if !alive { return [.hangUp] }
+        var events: [InputEvent] = []
         if TerminalGuard.takeSuspendRequest() {
             let s = suspend()
             events.append(.resize(width: s.width, height: s.height))
