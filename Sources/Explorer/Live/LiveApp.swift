@@ -1,8 +1,8 @@
 import Foundation
 
 /// The live view's I/O shell: one UI thread that owns the backend, sleeps in it on input and the
-/// wake pipe (never on the trainer), feeds keys to the state, asks the feed for new data and
-/// presents a frame only when something changed — at most `frameInterval` apart for charts and
+/// wake pipe (never on the trainer), feeds events to LiveReducer, asks the feed for new data and
+/// presents the frames the reducer releases — at most `frameInterval` apart for charts and
 /// text, at once after a key. An idle view sends nothing to the terminal.
 public enum LiveApp {
     public struct Options: Sendable {
@@ -40,13 +40,15 @@ public enum LiveApp {
         return try run(feed, state: initial, options: options, on: backend)
     }
 
-    /// The same on any backend; closes it before the report's totals.
+    /// The same on any backend (tests pass a TestBackend); closes it before the report's totals.
     public static func run(_ feed: LiveFeed, state initial: LiveViewState, options: Options,
                            on backend: TerminalBackend) throws(ExplorerError) -> Report {
         let startTime = backend.now
-        var state = initial
-        state.colors = backend.colors
-        state.glyphs = backend.utf8 ? .halfBlock : .ascii
+        var view = initial
+        view.colors = backend.colors
+        view.glyphs = backend.utf8 ? .halfBlock : .ascii
+        var state = LiveState(view: view)
+        let reducer = LiveReducer(options: options)
         let preview = PreviewWorker(wakeFD: backend.wakeFD)
         TerminalGuard.withSignalsBlocked {
             preview.start()
@@ -54,118 +56,42 @@ public enum LiveApp {
         }
         defer { preview.stop() }
 
-        var loop = LiveLoop(state: state, options: options)
-        loop.step(feed: feed, preview: preview, events: [], backend: backend)
+        turn(&state, input: [], reducer: reducer, feed: feed, preview: preview, backend: backend)
         let firstFrameBytes = backend.bytesWritten
         let firstFrameTime = backend.now
-        var quitAsked = false
-        var signal: Int32?
         while !feed.isDone {
             let input = try backend.readInput(timeout: .milliseconds(Int(feed.pollInterval)))
-            var events: [ExplorerEvent] = []
-            for event in input {
-                switch event {
-                case .key(let key): events.append(.key(key))
-                case .mouse(let report): events.append(.mouse(report))
-                case .resize(let width, let height): events.append(.resize(width: width, height: height))
-                case .quitSignal(let s):
-                    if signal == nil { signal = s }
-                    fallthrough
-                case .hangUp:
-                    if !quitAsked {
-                        quitAsked = true
-                        feed.requestQuit(&loop.state)
-                    }
-                }
-            }
-            loop.step(feed: feed, preview: preview, events: events, backend: backend)
+            turn(&state, input: input, reducer: reducer, feed: feed, preview: preview, backend: backend)
         }
         // Before close: the restoring sequences are not the view's steady cost.
         let endBytes = backend.bytesWritten
         let end = backend.now
         backend.close()
-        return Report(signal: signal, bytesWritten: backend.bytesWritten,
+        return Report(signal: state.signal, bytesWritten: backend.bytesWritten,
                       seconds: (backend.now - startTime) / .seconds(1), bytesAfterFirstFrame: endBytes - firstFrameBytes,
                       secondsAfterFirstFrame: (end - firstFrameTime) / .seconds(1))
     }
-}
 
-/// One turn of the UI loop, apart from the waiting: events in, data in, a frame out when due.
-/// A value type; the clock and the byte counter are the backend's.
-public struct LiveLoop {
-    public var state: LiveViewState
-    public let options: LiveApp.Options
-    private var shown: CellGrid?
-    private var dirty = true
-    private var lastFrame: ContinuousClock.Instant?
-    public private(set) var frames = 0
-    /// A finished probe waiting for the byte budget.
-    private var pendingProbe: LiveViewState.Probe?
-    /// Bytes sent beyond what `byteRate` allows so far, and when that was last brought up to date.
-    private var debt = 0.0
-    private var debtTime: ContinuousClock.Instant?
-    private var lastProbe: ContinuousClock.Instant?
-
-    public init(state: LiveViewState, options: LiveApp.Options) {
-        self.state = state
-        self.options = options
-    }
-
-    public mutating func step(feed: LiveFeed, preview: PreviewWorker, events: [ExplorerEvent],
-                              backend: TerminalBackend) {
-        let now = backend.now
-        var urgent = false
-        for event in events {
-            switch event {
-            case .key(.redraw):
-                backend.redrawAll()
-                urgent = true
-            case .key(let key):
-                if let action = state.handle(key) { feed.perform(action, &state, preview: preview) }
-                urgent = true
-            case .resize:
-                urgent = true
-            default:
-                break
+    /// One turn of the UI loop, apart from the waiting: input in, data in, a frame out when due.
+    static func turn(_ s: inout LiveState, input: [InputEvent], reducer: LiveReducer, feed: LiveFeed,
+                     preview: PreviewWorker, backend: TerminalBackend) {
+        func perform(_ effects: [LiveEffect]) {
+            for effect in effects {
+                switch effect {
+                case .perform(let action): feed.perform(action, &s.view, preview: preview)
+                case .requestQuit: feed.requestQuit(&s.view)
+                case .redrawAll: backend.redrawAll()
+                }
             }
         }
-        if let result = preview.takeFinished() {
-            switch result {
-            case .success(let probe): pendingProbe = probe
-            case .failure(let e): state.message = e.message; dirty = true
-            }
-        }
-        if let t = debtTime {
-            let d = (now - t).components
-            debt = max(0, debt - options.byteRate * (Double(d.seconds) + Double(d.attoseconds) * 1e-18))
-        }
-        debtTime = now
-        if let probe = pendingProbe, debt <= 0 || state.probe == nil || state.probe?.name != probe.name
-            || state.probe?.hidden != probe.hidden || lastProbe.map({ now - $0 >= .seconds(10) }) ?? true {
-            // A new image or mask (a key asked for it) is shown at once; a newer step waits its
-            // turn, but never more than 10 s (busy charts alone can use the budget up).
-            state.probe = probe
-            pendingProbe = nil
-            lastProbe = now
-            dirty = true
-        }
-        if feed.poll(&state, preview: preview) { dirty = true }
-        dirty = dirty || urgent
-        guard dirty else { return }
-        if !urgent, let last = lastFrame, (now - last) < .milliseconds(Int(options.frameInterval * 1000)) { return }
+        for event in input { perform(reducer.reduce(&s, .input(event))) }
+        if let result = preview.takeFinished() { perform(reducer.reduce(&s, .preview(result))) }
+        perform(reducer.reduce(&s, .tick(backend.now)))
+        if feed.poll(&s.view, preview: preview) { perform(reducer.reduce(&s, .fed)) }
         let size = backend.size
-        var frame = LiveViewRenderer.render(state, width: size.width, height: size.height)
-        state.lossAxis = frame.lossAxis
-        state.lrAxis = frame.lrAxis
-        if let shown { DeadBand.hold(&frame.grid, shown: shown, threshold: options.deadBand) }
-        if frame.grid != shown {
-            let before = backend.bytesWritten
-            backend.present(frame.grid)
-            debt += Double(backend.bytesWritten - before)
-            shown = frame.grid
-            frames += 1
-        }
-        lastFrame = now
-        dirty = false
+        guard let grid = reducer.frame(&s, width: size.width, height: size.height, now: backend.now) else { return }
+        let before = backend.bytesWritten
+        backend.present(grid)
+        reducer.sent(&s, bytes: backend.bytesWritten - before)
     }
 }
