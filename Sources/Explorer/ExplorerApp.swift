@@ -1,4 +1,3 @@
-import CNcurses
 import Foundation
 
 /// How `maex explore` starts.
@@ -37,35 +36,40 @@ public struct ExplorerSetup {
     }
 }
 
-/// The I/O shell around the pure core: one UI thread that owns curses and the state, polls
-/// stdin and the wake pipe, feeds events to the reducer, carries out its effects and presents
-/// the rendered grid. It never waits on the worker.
+/// The I/O shell around the pure core: one UI thread that owns the backend and the state,
+/// sleeps in the backend on input and the wake pipe, feeds events to the reducer, carries out
+/// its effects and presents the rendered grid. It never waits on the worker.
 public enum ExplorerApp {
-    /// Runs until `q` or a quit signal; the terminal is restored on every way out. Returns the
-    /// signal that ended it (SIGINT, SIGTERM, SIGHUP), if one did.
+    /// Runs on the terminal until `q` or a quit signal; the terminal is restored on every way
+    /// out. Returns the signal that ended it (SIGINT, SIGTERM, SIGHUP), if one did.
     @discardableResult
     public static func run(_ setup: ExplorerSetup) throws(ExplorerError) -> Int32? {
         let wake = try WakePipe()
         defer { wake.close() }
+        let backend = try CursesBackend(colorOverride: setup.colors, wake: wake)
+        defer { backend.close() }
+        return try run(setup, on: backend)
+    }
 
-        let terminal = try CursesTerminal(colorOverride: setup.colors)
-        defer { terminal.close() }
-
-        var notes = setup.notes + terminal.notes
+    /// The same on any backend (tests pass a TestBackend). Returns the quit signal the backend
+    /// reported, if one ended it.
+    @discardableResult
+    public static func run(_ setup: ExplorerSetup, on backend: TerminalBackend) throws(ExplorerError) -> Int32? {
+        var notes = setup.notes + backend.notes
         var glyphs = setup.glyphs ?? .halfBlock
-        if !terminal.utf8 {
+        if !backend.utf8 {
             glyphs = .ascii
             notes.append("the locale is not UTF-8: drawing with coloured spaces")
-        } else if glyphs == .sextant && maex_wcwidth(0x1FB00) != 1 {
+        } else if glyphs == .sextant && !backend.sextants {
             glyphs = .halfBlock
             notes.append("this system does not know the sextant glyphs: using half blocks")
         }
-        let size = terminal.size
+        let size = backend.size
         var state = ExplorerState(model: setup.model, images: setup.images, ratio: setup.ratio, pattern: setup.pattern,
                                   seed: setup.seed, width: size.width, height: size.height, glyphs: glyphs,
-                                  colors: terminal.colors)
+                                  colors: backend.colors)
         let reducer = ExplorerReducer(makeMask: setup.makeMask)
-        let worker = ReconstructionWorker(engine: setup.engine, wakeFD: wake.writeFD)
+        let worker = ReconstructionWorker(engine: setup.engine, wakeFD: backend.wakeFD)
         worker.start()
         defer { worker.stop() }
         let trace = LatencyTrace(path: ProcessInfo.processInfo.environment["MAEX_LATENCY_LOG"])
@@ -80,42 +84,48 @@ public enum ExplorerApp {
                     let result = FigureExport.write(job, patchSize: setup.model.patchSize, directory: setup.exportDirectory)
                     perform(reducer.reduce(&state, .exported(result)))
                 case .redrawAll:
-                    terminal.redrawAll()
+                    backend.redrawAll()
                 }
             }
         }
 
         perform(reducer.start(&state))
         if !notes.isEmpty && state.message == nil { state.message = notes.joined(separator: "; ") }
-        var lastTick = ContinuousClock.now
+        var lastTick = backend.now
         let tickInterval = Duration.milliseconds(100)
         while true {
             let renderStart = ContinuousClock.now
             let grid = ScreenRenderer.render(state)
             let presentStart = ContinuousClock.now
-            terminal.present(grid)
+            backend.present(grid)
             trace?.frame(render: presentStart - renderStart, present: .now - presentStart)
             trace?.presented(shownID: state.shownID)
-            if state.quit { break }
+            if state.quit { return nil }
 
-            let terminalAlive = try wake.wait(timeout: state.computing ? 100 : -1)
-            if TerminalGuard.requestedSignal != nil || !terminalAlive { break }
-
-            var events = terminal.readEvents()
-            if trace != nil && events.contains(where: { if case .key = $0 { true } else if case .mouse = $0 { true } else { false } }) {
+            let input = try backend.readInput(timeout: state.computing ? tickInterval : nil)
+            var events: [ExplorerEvent] = []
+            for event in input {
+                switch event {
+                case .key(let key): events.append(.key(key))
+                case .mouse(let report): events.append(.mouse(report))
+                case .resize(let width, let height): events.append(.resize(width: width, height: height))
+                case .quitSignal(let signal): return signal
+                case .hangUp: return nil
+                }
+            }
+            if trace != nil && input.contains(where: { if case .key = $0 { true } else if case .mouse = $0 { true } else { false } }) {
                 trace?.input(nextRequestID: state.lastRequestID + 1)
             }
             events += worker.takeFinished().map { ExplorerEvent.reconstructed($0) }
-            if state.computing && ContinuousClock.now - lastTick >= tickInterval {
+            if state.computing && backend.now - lastTick >= tickInterval {
                 events.append(.tick)
-                lastTick = .now
+                lastTick = backend.now
             }
             for event in events {
                 perform(reducer.reduce(&state, event))
                 if state.quit { break }
             }
         }
-        return TerminalGuard.requestedSignal
     }
 }
 

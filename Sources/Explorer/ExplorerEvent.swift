@@ -1,13 +1,3 @@
-/// A key as the explorer understands it, whatever the terminal sent.
-public enum Key: Equatable, Sendable {
-    case character(Character)
-    case up, down, left, right
-    case tab, backTab
-    case enter, escape, backspace
-    case redraw  // Ctrl-L
-    case unknown
-}
-
 /// Everything that can change the explorer's state.
 public enum ExplorerEvent: Sendable {
     case key(Key)

@@ -27,7 +27,7 @@ import Testing
         let capture = Capture()
         let input = open("/dev/null", O_RDONLY)
         defer { close(input) }
-        let terminal = try CursesTerminal(colorOverride: mode, environment: ["TERM": term],
+        let terminal = try CursesBackend(colorOverride: mode, environment: ["TERM": term],
                                           outputFD: capture.fd, inputFD: input)
         #expect(terminal.colors == mode)
         var s = state(colors: mode)

@@ -67,3 +67,31 @@ extension RGB8 {
         self.init(unit: image[x, y, 0], image[x, y, 1], image[x, y, 2])
     }
 }
+
+/// A reconstruction engine that answers at once with Fixture's pictures (what `Fixture.answer`
+/// builds for the same request), so an app run on a TestBackend shows the same cells as the
+/// pure renderer given `Fixture.shownState`.
+final class FixtureEngine: ReconstructionEngine {
+    let side: Int
+    init(side: Int = Fixture.tiny.imageSide) { self.side = side }
+
+    func run(_ request: ReconstructionRequest) -> ReconstructionOutcome {
+        let original = Fixture.image(side: side, seed: request.imageIndex + 1)
+        let panels = request.masks.map { mask in
+            ReconstructedPanels(mask: mask, reconstruction: Fixture.image(side: side, seed: 99), pasted: original,
+                                maskedMSE: 0.5, psnr: 18.26, patchErrors: Array(repeating: 0.01, count: mask.count),
+                                seconds: 0.012)
+        }
+        return ReconstructionOutcome(id: request.id, imageIndex: request.imageIndex,
+                                     result: .success(ReconstructedImage(original: original, panels: panels,
+                                                                         compareRatios: request.compareRatios)))
+    }
+}
+
+extension Fixture {
+    /// What `maex explore` would be given for Fixture.state's three images.
+    static func setup(engine: ReconstructionEngine = FixtureEngine()) -> ExplorerSetup {
+        ExplorerSetup(model: tiny, images: (0..<3).map { ImageEntry(path: "/images/img\($0).png") }, ratio: 0.75,
+                      pattern: .random, seed: 0, glyphs: nil, colors: nil, engine: engine, makeMask: makeMask)
+    }
+}

@@ -1,9 +1,8 @@
-import CNcurses
 import Foundation
 
-/// The live view's I/O shell: one UI thread that owns curses, sleeps in poll(2) on stdin and the
-/// wake pipe (never on the trainer), feeds keys to the state, asks the feed for new data and
-/// presents a frame only when something changed — at most `frameInterval` apart for charts and
+/// The live view's I/O shell: one UI thread that owns the backend, sleeps in it on input and the
+/// wake pipe (never on the trainer), feeds events to LiveReducer, asks the feed for new data and
+/// presents the frames the reducer releases — at most `frameInterval` apart for charts and
 /// text, at once after a key. An idle view sends nothing to the terminal.
 public enum LiveApp {
     public struct Options: Sendable {
@@ -31,136 +30,68 @@ public enum LiveApp {
         public var secondsAfterFirstFrame: Double
     }
 
+    /// Runs the view on the terminal until the feed is done; the terminal is restored on every
+    /// way out.
     public static func run(_ feed: LiveFeed, state initial: LiveViewState, options: Options) throws(ExplorerError) -> Report {
         let wake = try WakePipe()
         defer { wake.close() }
+        let backend = try CursesBackend(colorOverride: options.colors, wake: wake)
+        defer { backend.close() }
+        return try run(feed, state: initial, options: options, on: backend)
+    }
 
-        let startBytes = ThreadIO.bytesWritten()
-        let startTime = ContinuousClock.now
-        let terminal = try CursesTerminal(colorOverride: options.colors)
-        defer { terminal.close() }
-
-        var state = initial
-        state.colors = terminal.colors
-        state.glyphs = terminal.utf8 ? .halfBlock : .ascii
-        let preview = PreviewWorker(wakeFD: wake.writeFD)
+    /// The same on any backend (tests pass a TestBackend); closes it before the report's totals.
+    public static func run(_ feed: LiveFeed, state initial: LiveViewState, options: Options,
+                           on backend: TerminalBackend) throws(ExplorerError) -> Report {
+        let startTime = backend.now
+        var view = initial
+        view.colors = backend.colors
+        view.glyphs = backend.utf8 ? .halfBlock : .ascii
+        var state = LiveState(view: view)
+        let reducer = LiveReducer(options: options)
+        let preview = PreviewWorker(wakeFD: backend.wakeFD)
         TerminalGuard.withSignalsBlocked {
             preview.start()
-            feed.start(wakeFD: wake.writeFD, preview: preview)
+            feed.start(wakeFD: backend.wakeFD, preview: preview)
         }
         defer { preview.stop() }
 
-        var loop = LiveLoop(state: state, options: options)
-        loop.step(feed: feed, preview: preview, events: [], terminal: terminal, now: .now)
-        let firstFrameBytes = ThreadIO.bytesWritten()
-        let firstFrameTime = ContinuousClock.now
-        var quitAsked = false
+        turn(&state, input: [], reducer: reducer, feed: feed, preview: preview, backend: backend)
+        let firstFrameBytes = backend.bytesWritten
+        let firstFrameTime = backend.now
         while !feed.isDone {
-            let terminalAlive = try wake.wait(timeout: feed.pollInterval)
-            if (TerminalGuard.requestedSignal != nil || !terminalAlive) && !quitAsked {
-                quitAsked = true
-                feed.requestQuit(&loop.state)
-            }
-            loop.step(feed: feed, preview: preview, events: terminal.readEvents(), terminal: terminal, now: .now)
+            let input = try backend.readInput(timeout: .milliseconds(Int(feed.pollInterval)))
+            turn(&state, input: input, reducer: reducer, feed: feed, preview: preview, backend: backend)
         }
         // Before close: the restoring sequences are not the view's steady cost.
-        let endBytes = ThreadIO.bytesWritten()
-        let end = ContinuousClock.now
-        terminal.close()
-        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-        return Report(signal: TerminalGuard.requestedSignal, bytesWritten: ThreadIO.bytesWritten() - startBytes,
-                      seconds: seconds(ContinuousClock.now - startTime), bytesAfterFirstFrame: endBytes - firstFrameBytes,
-                      secondsAfterFirstFrame: seconds(end - firstFrameTime))
-    }
-}
-
-/// One turn of the UI loop, apart from the waiting: events in, data in, a frame out when due.
-/// A value type so tests drive it with a terminal writing to a file.
-public struct LiveLoop {
-    public var state: LiveViewState
-    public let options: LiveApp.Options
-    private var shown: CellGrid?
-    private var dirty = true
-    private var lastFrame: ContinuousClock.Instant?
-    public private(set) var frames = 0
-    /// A finished probe waiting for the byte budget.
-    private var pendingProbe: LiveViewState.Probe?
-    /// Bytes sent beyond what `byteRate` allows so far, and when that was last brought up to date.
-    private var debt = 0.0
-    private var debtTime: ContinuousClock.Instant?
-    private var lastProbe: ContinuousClock.Instant?
-
-    public init(state: LiveViewState, options: LiveApp.Options) {
-        self.state = state
-        self.options = options
+        let endBytes = backend.bytesWritten
+        let end = backend.now
+        backend.close()
+        return Report(signal: state.signal, bytesWritten: backend.bytesWritten,
+                      seconds: (backend.now - startTime) / .seconds(1), bytesAfterFirstFrame: endBytes - firstFrameBytes,
+                      secondsAfterFirstFrame: (end - firstFrameTime) / .seconds(1))
     }
 
-    public mutating func step(feed: LiveFeed, preview: PreviewWorker, events: [ExplorerEvent],
-                              terminal: CursesTerminal, now: ContinuousClock.Instant) {
-        var urgent = false
-        for event in events {
-            switch event {
-            case .key(.redraw):
-                terminal.redrawAll()
-                urgent = true
-            case .key(let key):
-                if let action = state.handle(key) { feed.perform(action, &state, preview: preview) }
-                urgent = true
-            case .resize:
-                urgent = true
-            default:
-                break
+    /// One turn of the UI loop, apart from the waiting: input in, data in, a frame out when due.
+    static func turn(_ s: inout LiveState, input: [InputEvent], reducer: LiveReducer, feed: LiveFeed,
+                     preview: PreviewWorker, backend: TerminalBackend) {
+        func perform(_ effects: [LiveEffect]) {
+            for effect in effects {
+                switch effect {
+                case .perform(let action): feed.perform(action, &s.view, preview: preview)
+                case .requestQuit: feed.requestQuit(&s.view)
+                case .redrawAll: backend.redrawAll()
+                }
             }
         }
-        if let result = preview.takeFinished() {
-            switch result {
-            case .success(let probe): pendingProbe = probe
-            case .failure(let e): state.message = e.message; dirty = true
-            }
-        }
-        if let t = debtTime {
-            let d = (now - t).components
-            debt = max(0, debt - options.byteRate * (Double(d.seconds) + Double(d.attoseconds) * 1e-18))
-        }
-        debtTime = now
-        if let probe = pendingProbe, debt <= 0 || state.probe == nil || state.probe?.name != probe.name
-            || state.probe?.hidden != probe.hidden || lastProbe.map({ now - $0 >= .seconds(10) }) ?? true {
-            // A new image or mask (a key asked for it) is shown at once; a newer step waits its
-            // turn, but never more than 10 s (busy charts alone can use the budget up).
-            state.probe = probe
-            pendingProbe = nil
-            lastProbe = now
-            dirty = true
-        }
-        if feed.poll(&state, preview: preview) { dirty = true }
-        dirty = dirty || urgent
-        guard dirty else { return }
-        if !urgent, let last = lastFrame, (now - last) < .milliseconds(Int(options.frameInterval * 1000)) { return }
-        let size = terminal.size
-        var frame = LiveViewRenderer.render(state, width: size.width, height: size.height)
-        state.lossAxis = frame.lossAxis
-        state.lrAxis = frame.lrAxis
-        if let shown { DeadBand.hold(&frame.grid, shown: shown, threshold: options.deadBand) }
-        if frame.grid != shown {
-            let before = ThreadIO.bytesWritten()
-            terminal.present(frame.grid)
-            debt += Double(ThreadIO.bytesWritten() - before)
-            shown = frame.grid
-            frames += 1
-        }
-        lastFrame = now
-        dirty = false
-    }
-}
-
-/// Bytes this thread has written, from the kernel's per-thread I/O accounting: on the UI thread
-/// that is what went to the terminal (the trainer and loader write files on threads of their own).
-public enum ThreadIO {
-    public static func bytesWritten() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/thread-self/io", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("wchar:") {
-            return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) ?? 0
-        }
-        return 0
+        for event in input { perform(reducer.reduce(&s, .input(event))) }
+        if let result = preview.takeFinished() { perform(reducer.reduce(&s, .preview(result))) }
+        perform(reducer.reduce(&s, .tick(backend.now)))
+        if feed.poll(&s.view, preview: preview) { perform(reducer.reduce(&s, .fed)) }
+        let size = backend.size
+        guard let grid = reducer.frame(&s, width: size.width, height: size.height, now: backend.now) else { return }
+        let before = backend.bytesWritten
+        backend.present(grid)
+        reducer.sent(&s, bytes: backend.bytesWritten - before)
     }
 }

@@ -1,18 +1,19 @@
 import CNcurses
 import Foundation
 
-/// The only code that calls curses, from one thread (the UI thread). It shows cell grids,
-/// writing only the cells that changed since the previous grid, and turns what the terminal
-/// sends into explorer events.
-public final class CursesTerminal {
+/// The only code that calls curses, from one thread (the UI thread). It writes the cells
+/// FrameDiff finds changed since the previous grid, keeps the colour pairs those cells use, and
+/// turns what the terminal sends into input events.
+public final class CursesBackend: TerminalBackend {
     public private(set) var colors: ColorMode
     /// Whether the locale is UTF-8 (else the renderer must draw coloured spaces).
     public let utf8: Bool
     /// Things worth telling the user once (a fallback taken at start).
     public private(set) var notes: [String] = []
+    public let sextants: Bool
 
     private var screen: OpaquePointer?
-    private var previous = CellGrid(width: 0, height: 0)
+    private var previous: CellGrid?
     /// The pair number each cell of `previous` holds (0: default colours).
     private var cellPairs: [Int] = []
     private var pairs: ColorPairTable
@@ -21,19 +22,30 @@ public final class CursesTerminal {
     /// The SGR mouse report key, KEY_MAX + 1, defined at start.
     private let mouseKey: Int32
     private let outputFD: Int32
+    private let wake: WakePipe?
+    /// This thread's write count when the backend opened (see `bytesWritten`).
+    private let startBytes: Int
+    /// A quit signal already returned by `readInput` (it is reported once).
+    private var reportedSignal = false
     public static let mouseOn = "\u{1B}[?1002h\u{1B}[?1006h"
     public static let mouseOff = "\u{1B}[?1006l\u{1B}[?1002l"
     static let syncBegin = "\u{1B}[?2026h"
     static let syncEnd = "\u{1B}[?2026l"
 
     /// Opens the terminal on stdin/stdout. `colorOverride` is `--color`; NO_COLOR, COLORTERM
-    /// and terminfo decide otherwise (ColorDetection).
+    /// and terminfo decide otherwise (ColorDetection). `wake` is the pipe `readInput` sleeps on
+    /// with standard input; the app opens it first, since it installs TerminalGuard, which must
+    /// see the tty modes from before curses (nil: `readInput` only takes what is waiting).
     /// `outputFD`/`inputFD` are the terminal (tests pass a file to count the bytes sent).
-    public init(colorOverride: ColorMode?, environment: [String: String] = ProcessInfo.processInfo.environment,
+    init(colorOverride: ColorMode?, wake: WakePipe? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
                 outputFD: Int32 = STDOUT_FILENO, inputFD: Int32 = STDIN_FILENO) throws(ExplorerError) {
+        startBytes = ThreadIO.bytesWritten()
         self.outputFD = outputFD
+        self.wake = wake
         setlocale(LC_ALL, "")
         utf8 = maex_locale_is_utf8() != 0
+        sextants = maex_wcwidth(0x1FB00) == 1
         // Exported LINES/COLUMNS would pin the size and stop resizing.
         unsetenv("LINES")
         unsetenv("COLUMNS")
@@ -82,6 +94,15 @@ public final class CursesTerminal {
 
     deinit { close() }
 
+    public var now: ContinuousClock.Instant { .now }
+
+    /// Counted by the kernel per thread (the UI thread writes only to the terminal; trainer and
+    /// loader write their files on threads of their own), so it includes what curses buffered
+    /// and flushed as well as the raw escape sequences.
+    public var bytesWritten: Int { ThreadIO.bytesWritten() - startBytes }
+
+    public var wakeFD: Int32 { wake?.writeFD ?? -1 }
+
     /// The terminal's size now.
     public var size: (width: Int, height: Int) {
         var y: Int32 = 0, x: Int32 = 0
@@ -94,20 +115,22 @@ public final class CursesTerminal {
     public func present(_ grid: CellGrid) {
         guard !closed else { return }
         let w = maex_stdscr()
-        if grid.width != previous.width || grid.height != previous.height {
+        let diff = FrameDiff(from: previous, to: grid)
+        if diff.erase {
             // After a resize everything is new: start from a blank screen (erase, not clear:
             // ncurses still diffs against what the terminal shows).
             werase(w)
             pairs.releaseAll()
-            previous = CellGrid(width: grid.width, height: grid.height)
             cellPairs = Array(repeating: 0, count: grid.cells.count)
         }
-        for i in grid.cells.indices where grid.cells[i] != previous.cells[i] {
-            let cell = grid.cells[i]
-            if cellPairs[i] != 0 { pairs.release(cellPairs[i]) }
-            cellPairs[i] = pair(for: cell)
-            let y = Int32(i / grid.width), x = Int32(i % grid.width)
-            _ = maex_put_cell(w, y, x, wchar_t(bitPattern: cell.glyph.value), attributes(cell.attrs), Int32(cellPairs[i]))
+        for run in diff.runs {
+            for (k, cell) in run.cells.enumerated() {
+                let i = run.y * grid.width + run.x + k
+                if cellPairs[i] != 0 { pairs.release(cellPairs[i]) }
+                cellPairs[i] = pair(for: cell)
+                _ = maex_put_cell(w, Int32(run.y), Int32(run.x + k), wchar_t(bitPattern: cell.glyph.value),
+                                  attributes(cell.attrs), Int32(cellPairs[i]))
+            }
         }
         previous = grid
         writeRaw(Self.syncBegin)
@@ -140,11 +163,22 @@ public final class CursesTerminal {
         return out
     }
 
-    /// Every event waiting in the input (never blocks). A pending Ctrl-Z is carried out here
-    /// (see `suspend`), so every UI loop that reads events honours it; it reads as a resize.
-    public func readEvents() -> [ExplorerEvent] {
+    /// Sleeps in poll(2) on standard input and the wake pipe, then returns what came: a quit
+    /// signal or a hang-up alone (the loops end on them), else every key, mouse report and
+    /// resize waiting. A pending Ctrl-Z is carried out here (see `suspend`), so every UI loop
+    /// honours it; it reads as a resize.
+    public func readInput(timeout: Duration?) throws(ExplorerError) -> [InputEvent] {
         guard !closed else { return [] }
-        var events: [ExplorerEvent] = []
+        var alive = true
+        if let wake {
+            let ms = timeout.map { Int32(clamping: Int64(($0 / .milliseconds(1)).rounded(.up))) }
+            alive = try wake.wait(timeout: ms ?? -1)
+        }
+        if let signal = TerminalGuard.requestedSignal {
+            if !reportedSignal { reportedSignal = true; return [.quitSignal(signal)] }
+        }
+        if !alive { return [.hangUp] }
+        var events: [InputEvent] = []
         if TerminalGuard.takeSuspendRequest() {
             let s = suspend()
             events.append(.resize(width: s.width, height: s.height))

@@ -1,0 +1,31 @@
+/// The live view's whole state: what it shows and the bookkeeping that decides when a frame is
+/// sent. Pure data: LiveReducer changes it, LiveApp carries out what it asks.
+public struct LiveState: Sendable {
+    /// What the screen shows: the curve, the probe, the view's settings.
+    public var view: LiveViewState
+    /// The grid on screen, to hold image cells that moved by noise only (DeadBand).
+    public internal(set) var shown: CellGrid?
+    /// Frames presented so far.
+    public internal(set) var frames = 0
+    /// The quit signal the backend reported, if any.
+    public internal(set) var signal: Int32?
+
+    /// Something on screen may have changed since the last frame.
+    var dirty = true
+    /// A key or a resize asked for a frame: it is sent at once, not at the frame interval.
+    var urgent = false
+    var lastFrame: ContinuousClock.Instant?
+    /// The feed has been asked to end (by a signal or a hang-up; `q` goes through the feed).
+    var quitAsked = false
+
+    /// A finished probe waiting for the byte budget.
+    var pendingProbe: LiveViewState.Probe?
+    /// Bytes sent beyond what the byte rate allows so far, and when that was last brought up
+    /// to date.
+    var debt = 0.0
+    var debtTime: ContinuousClock.Instant?
+    /// When the probe on screen was put there.
+    var lastProbe: ContinuousClock.Instant?
+
+    public init(view: LiveViewState) { self.view = view }
+}
