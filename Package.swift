@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layers point down only: maex → Explorer → Training → MAE → Imaging → C layer.
+// Layers point down only: maex → Explorer → Training and Pipeline → MAE and Imaging (side by
+// side, neither importing the other) → the C layer. MAEReference (tests only) sits on MAE.
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
 
 let package = Package(
@@ -29,12 +30,14 @@ let package = Package(
         .target(name: "MAE", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimise),
         // The MAE in plain Swift, layer by layer: the specification the fast path is tested against.
         .target(name: "MAEReference", dependencies: ["MAE"]),
+        // One image and mask through a model to pictures and scores, for every command and view.
+        .target(name: "Pipeline", dependencies: ["MAE", "Imaging"], swiftSettings: optimise),
         .target(name: "Training", dependencies: ["MAE", "Imaging"], swiftSettings: optimise),
-        .target(name: "Explorer", dependencies: ["CNcurses", "Imaging", "MAE", "Training"], swiftSettings: optimise),
+        .target(name: "Explorer", dependencies: ["CNcurses", "Imaging", "MAE", "Pipeline", "Training"], swiftSettings: optimise),
         .executableTarget(
             name: "maex",
             dependencies: [
-                "Imaging", "MAE", "Training", "Explorer",
+                "Imaging", "MAE", "Pipeline", "Training", "Explorer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimise
@@ -45,7 +48,8 @@ let package = Package(
         .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .testTarget(name: "MAETests", dependencies: ["MAE", "MAEReference", "CKernels", "CAllocationCounter"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MAE", "Imaging", "CAllocationCounter"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "MAE", "Imaging"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Pipeline"]),
         .testTarget(name: "MaexCLITests", dependencies: ["maex"]),
     ]
 )

@@ -37,7 +37,7 @@ public struct ReconstructedPanels: Sendable {
     public var reconstruction: RGBImage
     /// Visible patches from the input, masked ones from the reconstruction.
     public var pasted: RGBImage
-    /// The model's MSE over masked pixels in normalised space (NaN when nothing is masked).
+    /// MSE of `reconstruction` over the hidden patches' pixels in 0...1 (NaN when none is hidden).
     public var maskedMSE: Float
     /// PSNR of `pasted` against the original in 0...1 (infinite when identical).
     public var psnr: Double

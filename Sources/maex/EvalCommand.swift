@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Imaging
 import MAE
+import Pipeline
 import Training
 
 /// `maex eval`: how well a model fills hidden patches, next to two baselines on the same masks.
@@ -75,9 +76,9 @@ struct EvalCommand: ParsableCommand {
             var results: [EvalImageResult] = []
             var skipped: [(path: String, reason: String)] = []
             for file in files {
-                let source: RGBImage
+                let prepared: PreparedImage
                 do throws(ImageError) {
-                    source = try decodeImage(atPath: file.path)
+                    prepared = try PreparedImage(path: file.path, side: c.imgSize)
                 } catch {
                     progress.clear()
                     CommandSupport.printWarning("skipped \(error.description)")
@@ -85,8 +86,8 @@ struct EvalCommand: ParsableCommand {
                     progress.advance(by: seeds, label: file.label)
                     continue
                 }
-                let original = resizeAndCenterCrop(source, side: c.imgSize)
-                let scores = Self.evaluate(original: original, model: model, masks: masks) {
+                let source = prepared.source
+                let scores = Self.evaluate(prepared, model: model, masks: masks) {
                     progress.advance(by: 1, label: file.label)
                 }
                 results.append(EvalImageResult(path: file.path, label: file.label, sourceWidth: source.width,
@@ -104,26 +105,18 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
-    /// Scores of the model and both baselines on `original` ([S, S, 3], the model's side) under
-    /// each mask; `seedDone` is called after each mask.
-    static func evaluate(original: RGBImage, model: MAEModel, masks: [PatchMask],
+    /// Scores of the model and both baselines on the prepared image under each mask; `seedDone`
+    /// is called after each mask.
+    static func evaluate(_ image: PreparedImage, model: MAEModel, masks: [PatchMask],
                          seedDone: () -> Void = {}) -> [EvalMethod: EvalScores] {
-        let c = model.config, S = c.imgSize, p = c.patchSize
-        let input = normalizedCHW(original)
+        let p = model.config.patchSize, original = image.original
         var scores: [EvalMethod: EvalScores] = [:]
         for mask in masks {
-            let result = model.reconstruct(image: input, mask: mask)
-            let reconstruction = result.prediction.withUnsafeBufferPointer { imageFromNormalizedCHW($0, width: S, height: S) }
-            let pasted = result.pasted.withUnsafeBufferPointer { imageFromNormalizedCHW($0, width: S, height: S) }
-            scores[.model, default: EvalScores()].append(
-                ReconstructionScores(original: original, reconstruction: reconstruction, pasted: pasted, mask: mask, patchSize: p))
-            // A baseline's filling is its own "reconstruction + visible": it keeps the visible pixels.
-            let meanFill = meanFillInpainting(original, masked: mask.masked, patchSize: p)
+            scores[.model, default: EvalScores()].append(image.reconstructed(by: model, mask: mask).scores)
             scores[.meanFill, default: EvalScores()].append(
-                ReconstructionScores(original: original, reconstruction: meanFill, pasted: meanFill, mask: mask, patchSize: p))
-            let smooth = smoothInpainting(original, masked: mask.masked, patchSize: p)
+                image.scores(ofFilling: meanFillInpainting(original, masked: mask.masked, patchSize: p), mask: mask, patchSize: p))
             scores[.interpolation, default: EvalScores()].append(
-                ReconstructionScores(original: original, reconstruction: smooth, pasted: smooth, mask: mask, patchSize: p))
+                image.scores(ofFilling: smoothInpainting(original, masked: mask.masked, patchSize: p), mask: mask, patchSize: p))
             seedDone()
         }
         return scores

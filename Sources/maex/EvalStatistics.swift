@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// Mean and spread of one score over the seeds of `maex eval`.
 struct EvalSummary: Equatable {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Imaging
 import MAE
+import Pipeline
 
 /// `maex reconstruct`: the authors' demo figure for one image, headless.
 struct ReconstructCommand: ParsableCommand {
@@ -77,10 +78,7 @@ struct ReconstructCommand: ParsableCommand {
             let (model, modelName) = try loadModel()
             let c = model.config
             let imagePath = Self.resolveImage(image)
-            let source = try decodeImage(atPath: imagePath)
-            guard source.width > 0, source.height > 0 else { throw CommandSupport.fail("\(imagePath): the image is empty") }
-            let original = resizeAndCenterCrop(source, side: c.imgSize)
-            let input = normalizedCHW(original)
+            let prepared = try PreparedImage(path: imagePath, side: c.imgSize)
 
             let mask: PatchMask
             if let maskFile {
@@ -88,26 +86,21 @@ struct ReconstructCommand: ParsableCommand {
             } else {
                 mask = makeMask(strategy ?? .random, ratio: ratio ?? 0.75, gridSize: c.gridSize, seed: seed)
             }
-            let result = model.reconstruct(image: input, mask: mask)
+            let result = prepared.reconstructed(by: model, mask: mask)
 
             let S = c.imgSize
-            let masked = Self.hidingMasked(input, mask: mask, config: c)
-            func picture(_ chw: [Float]) -> RGBImage {
-                chw.withUnsafeBufferPointer { imageFromNormalizedCHW($0, width: S, height: S) }
-            }
-            let reconstruction = picture(result.prediction), pasted = picture(result.pasted)
+            let masked = hidingMaskedPatches(prepared.original, mask: mask.masked, patchSize: c.patchSize)
             let factor = scale ?? max(1, (224 + S - 1) / S)
-            let figure = fourPanelFigure(panels: [("original", original), ("masked", picture(masked)),
-                                                  ("reconstruction", reconstruction), ("reconstruction + visible", pasted)],
+            let figure = fourPanelFigure(panels: [("original", prepared.original), ("masked", masked),
+                                                  ("reconstruction", result.reconstruction),
+                                                  ("reconstruction + visible", result.pasted)],
                                          patchSize: c.patchSize, scale: factor)
             try encodePNG(figure, toPath: output)
 
-            let scores = ReconstructionScores(original: original, reconstruction: reconstruction, pasted: pasted,
-                                              mask: mask, patchSize: c.patchSize)
             let report = Report(image: imagePath, output: output, model: modelName, config: c,
                                 strategy: maskFile == nil ? (strategy ?? .random).rawValue : "file",
                                 requestedRatio: maskFile == nil ? (ratio ?? 0.75) : mask.ratio, seed: seed,
-                                result: result, scores: scores, figure: figure)
+                                result: result.model, scores: result.scores, figure: figure)
             print(json ? report.json() : report.text(verbose: verbose))
         }
     }
@@ -122,57 +115,9 @@ struct ReconstructCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: name) || name.contains("/") { return name }
         return AssetLocator.image(named: name) ?? name
     }
-
-    /// The authors' "masked" panel: hidden patches set to 0 in normalised space (the mean colour).
-    static func hidingMasked(_ chw: [Float], mask: PatchMask, config c: MAEConfig) -> [Float] {
-        var out = chw
-        let S = c.imgSize, p = c.patchSize, g = c.gridSize
-        for k in 0..<mask.count where mask.masked[k] {
-            let row = k / g, col = k % g
-            for ch in 0..<c.inChans {
-                for i in 0..<p {
-                    let base = (ch * S + row * p + i) * S + col * p
-                    for j in base..<(base + p) { out[j] = 0 }
-                }
-            }
-        }
-        return out
-    }
 }
 
 extension MaskStrategy: ExpressibleByArgument {}
-
-/// Scores in displayed pixel values 0...1: the MSE of the reconstruction over the hidden patches,
-/// and the PSNR of "reconstruction + visible" against the original over the whole image.
-struct ReconstructionScores {
-    var maskedMSE: Double
-    var wholeMSE: Double
-    /// 10·log10(1 / wholeMSE): infinite when the images are equal.
-    var psnr: Double { wholeMSE > 0 ? 10 * log10(1 / wholeMSE) : .infinity }
-
-    init(original: RGBImage, reconstruction: RGBImage, pasted: RGBImage, mask: PatchMask, patchSize p: Int) {
-        let g = original.width / max(p, 1)
-        var maskedSum = 0.0, maskedCount = 0, wholeSum = 0.0
-        for y in 0..<original.height {
-            for x in 0..<original.width {
-                let k = (y / p) * g + x / p
-                let hidden = k < mask.count && mask.masked[k]
-                for c in 0..<3 {
-                    let o = Double(original[x, y, c])
-                    let d = Double(pasted[x, y, c]) - o
-                    wholeSum += d * d
-                    if hidden {
-                        let r = Double(reconstruction[x, y, c]) - o
-                        maskedSum += r * r
-                        maskedCount += 1
-                    }
-                }
-            }
-        }
-        maskedMSE = maskedCount == 0 ? .nan : maskedSum / Double(maskedCount)
-        wholeMSE = wholeSum / Double(max(original.width * original.height * 3, 1))
-    }
-}
 
 /// What `maex reconstruct` prints, as text or one JSON object.
 struct Report {

@@ -62,11 +62,12 @@ struct VerifyCommand: ParsableCommand {
             var failed = false
             for table in tables {
                 let path = isa == .all ? Self.path(out, table: table) : out
-                guard let results = try table.run({ () throws(CheckpointError) in try verifier.run() }) else {
+                guard let outcome = table.run({ Result { () throws(CheckpointError) in try verifier.run() } }) else {
                     print("verify: \(table.rawValue) kernels skipped: this CPU does not run them")
                     if isa != .all { failed = true }
                     continue
                 }
+                let results = try outcome.get()
                 try SafeTensors.write(results.tensors, metadata: ["format": Checkpoint.format, "case": `case`,
                                                                   "mask_ratio": "\(verifier.maskRatio)",
                                                                   "isa": table.rawValue], to: path)

@@ -21,7 +21,21 @@ import Testing
         #expect(json["threads"] as? Int == 1)
         #expect(json["batch"] as? Int == 2)
         #expect((json["forward_runs"] as? Int ?? 0) >= 3)
+        #expect(["generic", "avx2", "avx512"].contains(json["isa"] as? String ?? ""), "\(json["isa"] ?? "no isa")")
         #expect(result.stderr.contains("maex bench:"))
+    }
+
+    /// MAEX_ISA forces the kernel table, and a table the CPU lacks is refused aloud.
+    @Test func theKernelTableCanBeForced() throws {
+        func isa(_ value: String) throws -> (String?, String) {
+            let r = try MaexProcess.run(["bench", "--config", Self.small, "--only", "latency", "--runs", "1",
+                                         "--threads", "1", "--json"], environment: ["MAEX_ISA": value])
+            let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            return (json?["isa"] as? String, r.stderr)
+        }
+        #expect(try isa("generic").0 == "generic")
+        let (best, note) = try isa("sse9")
+        #expect(best != "sse9" && note.contains("MAEX_ISA=sse9 names no kernel table"), "\(note)")
     }
 
     @Test func textReportNamesEachMeasurement() throws {

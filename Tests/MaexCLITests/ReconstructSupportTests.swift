@@ -57,21 +57,3 @@ import MAE
         #expect(AssetLocator.find("images/none.png", environment: [:], executable: exe) == nil)
     }
 }
-
-@Suite struct ReconstructScoresTests {
-    /// PSNR against a hand computation: one hidden patch of four, off by 0.1 everywhere.
-    @Test func scoresMatchAHandComputation() {
-        let original = RGBImage(width: 4, height: 4, fill: (0.5, 0.5, 0.5))
-        var changed = original
-        for y in 0..<2 { for x in 0..<2 { for c in 0..<3 { changed[x, y, c] = 0.6 } } }
-        let mask = PatchMask(masked: [true, false, false, false])
-        let s = ReconstructionScores(original: original, reconstruction: changed, pasted: changed, mask: mask, patchSize: 2)
-        #expect(abs(s.maskedMSE - 0.01) < 1e-7)
-        #expect(abs(s.wholeMSE - 0.0025) < 1e-8)
-        #expect(abs(s.psnr - 10 * log10(1 / 0.0025)) < 1e-4)
-        let none = ReconstructionScores(original: original, reconstruction: original, pasted: original,
-                                        mask: .none(patches: 4), patchSize: 2)
-        #expect(none.maskedMSE.isNaN)
-        #expect(none.psnr == .infinity)
-    }
-}

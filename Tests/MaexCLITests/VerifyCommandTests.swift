@@ -24,6 +24,25 @@ enum SourceTree {
 }
 
 @Suite struct VerifyCommandTests {
+    /// `--isa all` runs the case on every kernel table this CPU runs, each to its own file.
+    @Test func everyKernelTablePassesTheCase() throws {
+        let dir = try SourceTree.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out.safetensors").path
+        let result = try MaexProcess.run(["verify", "--model", SourceTree.fixture("tiny-b.model.safetensors"),
+                                          "--case", SourceTree.fixture("tiny-b.case.safetensors"), "--out", out,
+                                          "--isa", "all"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("within tolerance on generic kernels"))
+        for table in ["generic", "avx2", "avx512"] {
+            let file = dir.appendingPathComponent("out.\(table).safetensors").path
+            let ran = result.stdout.contains("within tolerance on \(table) kernels")
+            #expect(ran || result.stdout.contains("verify: \(table) kernels skipped"), "\(table): \(result.stdout)")
+            #expect(FileManager.default.fileExists(atPath: file) == ran, "\(file)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func fixtureCasePassesAndWritesEveryOutput() throws {
         let dir = try SourceTree.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
