@@ -1,4 +1,5 @@
 import Foundation
+import MAE
 
 /// Every argument of a training run, as written to the run's config.json (snake_case keys).
 /// Lengths may be given in steps or in epochs; `TrainingPlan` turns them into steps once the
@@ -21,8 +22,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var minLR: Double = 0
     public var weightDecay: Double = 0.05
     public var maskRatio: Double = 0.75
-    /// random, block or grid (MAE.MaskStrategy).
-    public var strategy: String = "random"
+    public var strategy: MaskStrategy = .random
     public var seed: UInt64 = 0
     /// OpenBLAS threads; nil: every core.
     public var threads: Int?
@@ -73,7 +73,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         minLR = try c.decodeIfPresent(Double.self, forKey: .minLR) ?? d.minLR
         weightDecay = try c.decodeIfPresent(Double.self, forKey: .weightDecay) ?? d.weightDecay
         maskRatio = try c.decodeIfPresent(Double.self, forKey: .maskRatio) ?? d.maskRatio
-        strategy = try c.decodeIfPresent(String.self, forKey: .strategy) ?? d.strategy
+        strategy = try c.decodeIfPresent(MaskStrategy.self, forKey: .strategy) ?? d.strategy
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
         threads = try c.decodeIfPresent(Int.self, forKey: .threads)
         saveEvery = try c.decodeIfPresent(Int.self, forKey: .saveEvery) ?? d.saveEvery
@@ -104,7 +104,6 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if !(minLR >= 0 && minLR.isFinite) { return "--min-lr must be 0 or more, got \(minLR)" }
         if !(weightDecay >= 0 && weightDecay.isFinite) { return "--weight-decay must be 0 or more, got \(weightDecay)" }
         if !(maskRatio > 0 && maskRatio < 1) { return "--mask-ratio must be between 0 and 1 (exclusive), got \(maskRatio)" }
-        if !["random", "block", "grid"].contains(strategy) { return "--strategy must be random, block or grid, got \(strategy)" }
         if let threads, threads < 1 { return "--threads must be at least 1, got \(threads)" }
         if saveEvery < 1 { return "--save-every must be at least 1, got \(saveEvery)" }
         if logEvery < 1 { return "--log-every must be at least 1, got \(logEvery)" }

@@ -73,7 +73,7 @@ struct ExploreCommand: ParsableCommand {
             let (model, name, note, seen) = try loadModel()
             let setup = ExplorerSetup(
                 model: ModelEngine.summary(of: model, name: name, note: note), images: images, ratio: ratio,
-                pattern: MaskPattern(rawValue: strategy.rawValue) ?? .random, seed: seed,
+                pattern: strategy, seed: seed,
                 glyphs: glyphs.flatMap(GlyphMode.init(argument:)), colors: color.flatMap(ColorMode.init(argument:)),
                 engine: ModelEngine(model: model, trainingImages: seen), makeMask: ModelEngine.makeMask)
             if let signal = try ExplorerApp.run(setup) { throw ExitCode(128 + signal) }

@@ -72,7 +72,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Mask sampling: random, block or grid (default random; grid always hides 3 of 4).",
                                valueName: "strategy"))
-    var strategy: String?
+    var strategy: MaskStrategy?
 
     @Option(help: "Seed of the initial weights, data order, augmentations and masks (default 0).")
     var seed: UInt64?
@@ -136,7 +136,7 @@ struct TrainCommand: ParsableCommand {
         if let minLR { o.minLR = minLR }
         if let weightDecay { o.weightDecay = weightDecay }
         if let maskRatio { o.maskRatio = maskRatio }
-        if let strategy { o.strategy = strategy.lowercased() }
+        if let strategy { o.strategy = strategy }
         if let seed { o.seed = seed }
         if let threads { o.threads = threads }
         if let saveEvery { o.saveEvery = saveEvery }
@@ -264,7 +264,7 @@ struct TrainCommand: ParsableCommand {
             augmentationLine(o),
             String(format: "plan: %d steps of %d images (batch %d × accum %d), lr %.3g, warmup %.0f steps, min lr %.3g, "
                    + "mask %.2f %@, seed %llu", p.totalSteps, p.effectiveBatch, o.batchSize, o.accum, p.peakLR,
-                   p.warmupSteps, p.minLR, o.maskRatio, o.strategy, o.seed),
+                   p.warmupSteps, p.minLR, o.maskRatio, o.strategy.rawValue, o.seed),
         ]
         if let run = s.run {
             lines.append(s.resumed ? "run: \(run.path), resuming at step \(s.state.step)" : "run: \(run.path)")

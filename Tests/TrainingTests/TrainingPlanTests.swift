@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Training
 
@@ -35,8 +36,18 @@ import Testing
         o = TrainingOptions()
         o.maskRatio = 1
         #expect(o.problem()?.contains("--mask-ratio") == true)
-        o = TrainingOptions()
-        o.strategy = "spiral"
-        #expect(o.problem()?.contains("--strategy") == true)
+    }
+
+    /// The strategy is MAE's own type, written as its name: a config.json naming an unknown one
+    /// is refused when read, not trained as random.
+    @Test func strategyIsStoredByNameAndUnknownOnesDoNotDecode() throws {
+        var o = TrainingOptions()
+        o.strategy = .block
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(o)) as! [String: Any]
+        #expect(json["strategy"] as? String == "block")
+        #expect(try JSONDecoder().decode(TrainingOptions.self, from: Data(#"{"strategy": "grid"}"#.utf8)).strategy == .grid)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(TrainingOptions.self, from: Data(#"{"strategy": "spiral"}"#.utf8))
+        }
     }
 }
