@@ -42,7 +42,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Fraction of patches to hide (grid hides 3 of 4 whatever the ratio).", valueName: "r"))
     var ratio: Double = 0.75
 
-    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches: random (the authors'), block or grid.",
+    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches (random is the authors').",
                                             valueName: "strategy"))
     var strategy: MaskStrategy = .random
 

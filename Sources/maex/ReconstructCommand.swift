@@ -43,7 +43,7 @@ struct ReconstructCommand: ParsableCommand {
                                             valueName: "r"))
     var ratio: Double?
 
-    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches: random (the authors'), block or grid (default random).",
+    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches (default random, the authors').",
                                             valueName: "strategy"))
     var strategy: MaskStrategy?
 
@@ -139,8 +139,6 @@ struct ReconstructCommand: ParsableCommand {
         return out
     }
 }
-
-extension MaskStrategy: ExpressibleByArgument {}
 
 /// Scores in displayed pixel values 0...1: the MSE of the reconstruction over the hidden patches,
 /// and the PSNR of "reconstruction + visible" against the original over the whole image.

@@ -27,8 +27,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue the run in --run from its last checkpoint (same steps, learning rate and data order).")
     var resume = false
 
-    @Option(help: ArgumentHelp("Model preset: tiny, base, large or huge (default tiny).", valueName: "name"))
-    var preset: String?
+    @Option(help: ArgumentHelp("Model preset (default tiny).", valueName: "name"))
+    var preset: MAEPreset?
 
     @Option(help: ArgumentHelp("Model config as JSON (inline or a file path), laid over the preset, e.g. '{\"embed_dim\": 96}'.",
                                valueName: "json"))
@@ -70,7 +70,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("mask-ratio"), help: "Fraction of patches hidden (default 0.75).")
     var maskRatio: Double?
 
-    @Option(help: ArgumentHelp("Mask sampling: random, block or grid (default random; grid always hides 3 of 4).",
+    @Option(help: ArgumentHelp("How to choose the hidden patches (default random; grid always hides 3 of 4).",
                                valueName: "strategy"))
     var strategy: MaskStrategy?
 
@@ -253,7 +253,7 @@ struct TrainCommand: ParsableCommand {
 
     static func header(_ s: TrainingSession) -> String {
         let c = s.config.model, o = s.options, p = s.plan
-        let preset = c.matchingPreset.map { "\($0.name) " } ?? ""
+        let preset = c.matchingPreset.map { "\($0.rawValue) " } ?? ""
         let params = Double(s.model.table.trainableCount) / 1e6
         var lines = [
             String(format: "model: %@%d px, patch %d, %d×%d encoder, %d×%d decoder, %.2fM parameters%@",
