@@ -30,7 +30,7 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(name: .long, help: ArgumentHelp("Fraction of patches to hide at start.", valueName: "r"))
+    @Option(name: .maskRatio, help: ArgumentHelp("Fraction of patches to hide at start.", valueName: "r"))
     var ratio: Double = 0.75
 
     @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches.",
@@ -48,7 +48,7 @@ struct ExploreCommand: ParsableCommand {
     var color: ColorMode?
 
     func validate() throws {
-        if !(0...1).contains(ratio) { throw ValidationError("--ratio must be between 0 and 1, got \(ratio)") }
+        if !(0...1).contains(ratio) { throw ValidationError("--mask-ratio must be between 0 and 1, got \(ratio)") }
         // GlyphMode(argument:) knows ascii too, which the explorer picks by itself on a terminal without UTF-8.
         if glyphs == .ascii { throw ValidationError("--glyphs must be half or sextant (ascii is used when the terminal is not UTF-8)") }
         for path in paths where !FileManager.default.fileExists(atPath: path) {

@@ -67,7 +67,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("weight-decay"), help: "AdamW's decoupled weight decay (default 0.05).")
     var weightDecay: Double?
 
-    @Option(name: .customLong("mask-ratio"), help: "Fraction of patches hidden (default 0.75).")
+    @Option(name: .maskRatio, help: ArgumentHelp("Fraction of patches hidden (default 0.75).", valueName: "r"))
     var maskRatio: Double?
 
     @Option(help: ArgumentHelp("How to choose the hidden patches (default random; grid always hides 3 of 4).",

@@ -25,8 +25,8 @@ struct WatchCommand: ParsableCommand {
                                valueName: "image"))
     var probe: String?
 
-    @Option(name: .customLong("mask-ratio"), help: ArgumentHelp("Fraction of the probe's patches hidden (default: the run's, else 0.75).",
-                                                                valueName: "r"))
+    @Option(name: .maskRatio, help: ArgumentHelp("Fraction of the probe's patches hidden (default: the run's, else 0.75).",
+                                                 valueName: "r"))
     var maskRatio: Double?
 
     @Option(help: ArgumentHelp("Colours (default: detected).", valueName: "mode"))

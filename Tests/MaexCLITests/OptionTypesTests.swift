@@ -59,3 +59,48 @@ import Training
         #expect(train.contains("(values: tiny, base, large, huge)") && train.contains("(values: random, block, grid)"))
     }
 }
+
+/// One name for the mask ratio in every command, --mask-ratio, with --ratio as its alias.
+@Suite struct MaskRatioOptionTests {
+    /// Each command that takes a ratio, with the other arguments it needs.
+    static let commands: [(name: String, rest: [String])] = [
+        ("explore", []), ("reconstruct", ["x.png", "-o", "f.png"]), ("eval", ["--data", "/tmp"]),
+        ("train", ["--data", "/tmp", "--run", "/tmp/r"]), ("watch", ["run"]),
+        ("verify", ["--model", "m", "--case", "c", "--out", "o"]),
+    ]
+
+    /// The ratio the command parsed from `arguments`.
+    static func ratio(_ name: String, _ arguments: [String]) throws -> Double? {
+        switch name {
+        case "explore": try ExploreCommand.parse(arguments).ratio
+        case "reconstruct": try ReconstructCommand.parse(arguments).ratio
+        case "eval": try EvalCommand.parse(arguments).ratio
+        case "train": try TrainCommand.parse(arguments).maskRatio
+        case "watch": try WatchCommand.parse(arguments).maskRatio
+        default: try VerifyCommand.parse(arguments).maskRatio
+        }
+    }
+
+    @Test func bothNamesGiveTheSameValueEverywhere() throws {
+        for (name, rest) in Self.commands {
+            #expect(try Self.ratio(name, rest + ["--mask-ratio", "0.4"]) == 0.4, "\(name) --mask-ratio")
+            #expect(try Self.ratio(name, rest + ["--ratio", "0.4"]) == 0.4, "\(name) --ratio")
+        }
+    }
+
+    @Test func anOutOfRangeRatioIsAUsageErrorUnderItsName() throws {
+        for (name, rest) in Self.commands {
+            for flag in ["--mask-ratio", "--ratio"] {
+                let result = try MaexProcess.run([name] + rest + [flag, "1.5"])
+                #expect(result.status == 64, "\(name) \(flag): \(result.stderr)")
+                #expect(result.stderr.contains("--mask-ratio"), "\(name) \(flag): \(result.stderr)")
+            }
+        }
+    }
+
+    @Test func helpShowsTheNameAndItsAlias() throws {
+        for (name, _) in Self.commands {
+            #expect(try MaexProcess.run([name, "--help"]).stdout.contains("--mask-ratio, --ratio <r>"), "\(name)")
+        }
+    }
+}
