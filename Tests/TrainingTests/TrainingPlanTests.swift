@@ -27,15 +27,21 @@ import Testing
         #expect(plan.totalSteps == 30 && plan.peakLR == 2e-3 && plan.warmupSteps == 0)
     }
 
-    @Test func problemsNameTheOption() {
+    /// Problems carry the field; their own words are config.json's keys, never a command's flags.
+    @Test func problemsNameTheField() throws {
         var o = TrainingOptions()
-        #expect(o.problem() == nil)
+        try o.validate()
         o.steps = 5
         o.epochs = 2
-        #expect(o.problem()?.contains("--steps or --epochs") == true)
+        #expect(throws: TrainingOptionsError.bothGiven(TrainingOptions.field(\.steps), TrainingOptions.field(\.epochs))) {
+            try o.validate()
+        }
         o = TrainingOptions()
         o.maskRatio = 1
-        #expect(o.problem()?.contains("--mask-ratio") == true)
+        let error = #expect(throws: TrainingOptionsError.self) { try o.validate() }
+        #expect(error?.fields == [TrainingOptions.field(\.maskRatio)])
+        #expect(error?.description == "mask_ratio must be between 0 and 1 (exclusive), got 1.0")
+        #expect(error?.message { _ in "the ratio" } == "the ratio must be between 0 and 1 (exclusive), got 1.0")
     }
 
     /// The strategy is MAE's own type, written as its name: a config.json naming an unknown one
