@@ -1,11 +1,12 @@
 import Foundation
+import MAE
 
 /// How `maex explore` starts.
 public struct ExplorerSetup {
     public var model: ModelSummary
     public var images: [ImageEntry]
     public var ratio: Double
-    public var pattern: MaskPattern
+    public var pattern: MaskStrategy
     public var seed: UInt64
     /// `--glyphs`; nil: half blocks.
     public var glyphs: GlyphMode?
@@ -18,7 +19,7 @@ public struct ExplorerSetup {
     /// Where `e` writes figures.
     public var exportDirectory: String
 
-    public init(model: ModelSummary, images: [ImageEntry], ratio: Double, pattern: MaskPattern, seed: UInt64,
+    public init(model: ModelSummary, images: [ImageEntry], ratio: Double, pattern: MaskStrategy, seed: UInt64,
                 glyphs: GlyphMode?, colors: ColorMode?, engine: ReconstructionEngine,
                 makeMask: @escaping ExplorerReducer.MaskMaker, notes: [String] = [],
                 exportDirectory: String = FileManager.default.currentDirectoryPath) {

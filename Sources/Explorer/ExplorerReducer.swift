@@ -1,4 +1,5 @@
 import Imaging
+import MAE
 
 /// What the reducer asks the shell to do.
 public enum ExplorerEffect: Sendable {
@@ -22,7 +23,7 @@ public struct ExportJob: Sendable {
 /// Pure input handling: (state, event) → new state and effects. The mask generator is passed
 /// in so that tests need no model.
 public struct ExplorerReducer: Sendable {
-    public typealias MaskMaker = @Sendable (_ pattern: MaskPattern, _ ratio: Double, _ gridSize: Int,
+    public typealias MaskMaker = @Sendable (_ pattern: MaskStrategy, _ ratio: Double, _ gridSize: Int,
                                             _ seed: UInt64) -> [Bool]
     public let makeMask: MaskMaker
 

@@ -1,4 +1,5 @@
 import Imaging
+import MAE
 
 /// One image the explorer can show.
 public struct ImageEntry: Sendable, Equatable {
@@ -25,7 +26,8 @@ public struct ExplorerState: Sendable {
 
     // The mask and how it was made.
     public var mask: [Bool]
-    public var pattern: MaskPattern? = .random
+    /// The strategy that made the mask; nil when painted by hand.
+    public var pattern: MaskStrategy? = .random
     /// The requested mask ratio (generated masks); painting changes only the actual one.
     public var ratio: Double
     public var seed: UInt64
@@ -73,7 +75,7 @@ public struct ExplorerState: Sendable {
 
     public static let compareRatios: [Double] = [0.25, 0.50, 0.75, 0.90]
 
-    public init(model: ModelSummary, images: [ImageEntry], ratio: Double = 0.75, pattern: MaskPattern = .random,
+    public init(model: ModelSummary, images: [ImageEntry], ratio: Double = 0.75, pattern: MaskStrategy = .random,
                 seed: UInt64 = 0, width: Int = 80, height: Int = 24, glyphs: GlyphMode = .halfBlock,
                 colors: ColorMode = .truecolor) {
         self.model = model

@@ -1,8 +1,10 @@
+import MAE
+
 /// A mask and how it came about: what undo restores.
 public struct MaskSnapshot: Equatable, Sendable {
     public var mask: [Bool]
     /// nil when painted by hand (or inverted, cleared).
-    public var pattern: MaskPattern?
+    public var pattern: MaskStrategy?
     public var ratio: Double
     public var seed: UInt64
 }

@@ -73,6 +73,6 @@ public final class ModelEngine: ReconstructionEngine {
 
     /// The model's own mask generator, for the reducer.
     public static let makeMask: ExplorerReducer.MaskMaker = { pattern, ratio, gridSize, seed in
-        MAE.makeMask(MaskStrategy(rawValue: pattern.rawValue) ?? .random, ratio: ratio, gridSize: gridSize, seed: seed).masked
+        MAE.makeMask(pattern, ratio: ratio, gridSize: gridSize, seed: seed).masked
     }
 }

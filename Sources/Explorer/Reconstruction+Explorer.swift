@@ -7,11 +7,6 @@ public struct ExplorerError: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String { message }
 }
 
-/// How a generated mask is laid out (the model's MaskStrategy names).
-public enum MaskPattern: String, CaseIterable, Sendable {
-    case random, block, grid
-}
-
 /// What the worker is asked: one image and one mask, or four masks for compare mode.
 public struct ReconstructionRequest: Sendable {
     public var id: Int

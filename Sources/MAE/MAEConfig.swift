@@ -94,16 +94,9 @@ public struct MAEConfig: Codable, Equatable, Hashable, Sendable {
     public static let huge = MAEConfig(imgSize: 224, patchSize: 14, embedDim: 1280, depth: 32, numHeads: 16,
                                        decoderEmbedDim: 512, decoderDepth: 8, decoderNumHeads: 16)
 
-    public static let presets: [(name: String, config: MAEConfig)] =
-        [("tiny", tiny), ("base", base), ("large", large), ("huge", huge)]
-
-    public static func preset(named name: String) -> MAEConfig? {
-        presets.first { $0.name == name.lowercased() }?.config
-    }
-
     /// The preset with these shapes, if any: used to recover head counts, which shapes do not tell.
-    public var matchingPreset: (name: String, config: MAEConfig)? {
-        MAEConfig.presets.first { p in
+    public var matchingPreset: MAEPreset? {
+        MAEPreset.allCases.first { p in
             let c = p.config
             return c.imgSize == imgSize && c.patchSize == patchSize && c.inChans == inChans
                 && c.embedDim == embedDim && c.depth == depth && c.decoderEmbedDim == decoderEmbedDim

@@ -9,6 +9,8 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     case badConfig(path: String, reason: String)
     case checkpoint(CheckpointError)
     case data(DataError)
+    /// Training options that cannot make a run (given, or read from config.json).
+    case options(TrainingOptionsError)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
         case .badConfig(let path, let reason): "\(path): \(reason)"
         case .checkpoint(let e): e.description
         case .data(let e): e.description
+        case .options(let e): "invalid training options: \(e)"
         }
     }
 }

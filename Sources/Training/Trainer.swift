@@ -48,7 +48,7 @@ public final class Trainer: @unchecked Sendable {
         step = TrainingStep(model: session.model, optimizer: session.optimizer)
         let o = session.options, c = session.config.model
         loader = BatchLoader(dataset: session.dataset, augmentation: Augmentation(side: c.imgSize, options: o),
-                             maskNoise: MaskNoise(strategy: MaskStrategy(rawValue: o.strategy) ?? .random,
+                             maskNoise: MaskNoise(strategy: o.strategy,
                                                   ratio: o.maskRatio, gridSize: c.gridSize),
                              batchSize: o.batchSize, seed: session.state.seed, start: session.state.position,
                              micro: session.state.micro)

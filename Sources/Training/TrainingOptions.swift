@@ -1,9 +1,10 @@
 import Foundation
+import MAE
 
-/// Every argument of a training run, as written to the run's config.json (snake_case keys).
-/// Lengths may be given in steps or in epochs; `TrainingPlan` turns them into steps once the
-/// number of images is known.
-public struct TrainingOptions: Codable, Equatable, Sendable {
+/// Every argument of a training run, as written to the run's config.json (snake_case keys, see
+/// `fields`). Lengths may be given in steps or in epochs; `TrainingPlan` turns them into steps
+/// once the number of images is known.
+public struct TrainingOptions: Equatable, Sendable {
     /// Images per micro-batch.
     public var batchSize: Int = 64
     /// Micro-batches per optimizer step (gradient accumulation).
@@ -21,8 +22,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var minLR: Double = 0
     public var weightDecay: Double = 0.05
     public var maskRatio: Double = 0.75
-    /// random, block or grid (MAE.MaskStrategy).
-    public var strategy: String = "random"
+    public var strategy: MaskStrategy = .random
     public var seed: UInt64 = 0
     /// OpenBLAS threads; nil: every core.
     public var threads: Int?
@@ -50,68 +50,59 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
-        case batchSize = "batch_size", accum = "accum_iter", steps, epochs, blr, lr
-        case warmupSteps = "warmup_steps", warmupEpochs = "warmup_epochs", minLR = "min_lr"
-        case weightDecay = "weight_decay", maskRatio = "mask_ratio", strategy, seed, threads
-        case saveEvery = "save_every", logEvery = "log_every", cacheBytes = "cache_bytes"
-        case cropScaleMin = "crop_scale_min", channelShuffle = "channel_shuffle", saturation
-        case greyProbability = "grey_prob", quarterTurns = "quarter_turns"
+    /// Every option with its key in config.json (the authors' names where they have one). Reading
+    /// and writing the file and comparing two sets of options go through this list, so a new
+    /// option is its property above and one entry here.
+    public static let fields: [Field] = [
+        Field("batch_size", \.batchSize), Field("accum_iter", \.accum), Field("steps", \.steps),
+        Field("epochs", \.epochs), Field("blr", \.blr), Field("lr", \.lr), Field("warmup_steps", \.warmupSteps),
+        Field("warmup_epochs", \.warmupEpochs), Field("min_lr", \.minLR), Field("weight_decay", \.weightDecay),
+        Field("mask_ratio", \.maskRatio), Field("strategy", \.strategy), Field("seed", \.seed),
+        Field("threads", \.threads), Field("save_every", \.saveEvery), Field("log_every", \.logEvery),
+        Field("cache_bytes", \.cacheBytes), Field("crop_scale_min", \.cropScaleMin),
+        Field("quarter_turns", \.quarterTurns), Field("channel_shuffle", \.channelShuffle),
+        Field("saturation", \.saturation), Field("grey_prob", \.greyProbability),
+    ]
+
+    /// The field of a property.
+    public static func field(_ path: PartialKeyPath<TrainingOptions>) -> Field {
+        guard let field = fields.first(where: { $0.path == path }) else { preconditionFailure("\(path) is not in TrainingOptions.fields") }
+        return field
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = TrainingOptions()
-        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
-        accum = try c.decodeIfPresent(Int.self, forKey: .accum) ?? d.accum
-        steps = try c.decodeIfPresent(Int.self, forKey: .steps)
-        epochs = try c.decodeIfPresent(Double.self, forKey: .epochs)
-        blr = try c.decodeIfPresent(Double.self, forKey: .blr) ?? d.blr
-        lr = try c.decodeIfPresent(Double.self, forKey: .lr)
-        warmupSteps = try c.decodeIfPresent(Double.self, forKey: .warmupSteps)
-        warmupEpochs = try c.decodeIfPresent(Double.self, forKey: .warmupEpochs)
-        minLR = try c.decodeIfPresent(Double.self, forKey: .minLR) ?? d.minLR
-        weightDecay = try c.decodeIfPresent(Double.self, forKey: .weightDecay) ?? d.weightDecay
-        maskRatio = try c.decodeIfPresent(Double.self, forKey: .maskRatio) ?? d.maskRatio
-        strategy = try c.decodeIfPresent(String.self, forKey: .strategy) ?? d.strategy
-        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
-        threads = try c.decodeIfPresent(Int.self, forKey: .threads)
-        saveEvery = try c.decodeIfPresent(Int.self, forKey: .saveEvery) ?? d.saveEvery
-        logEvery = try c.decodeIfPresent(Int.self, forKey: .logEvery) ?? d.logEvery
-        cacheBytes = try c.decodeIfPresent(Int.self, forKey: .cacheBytes) ?? d.cacheBytes
-        // Absent in runs made before these options: their defaults are what those runs did.
-        cropScaleMin = try c.decodeIfPresent(Double.self, forKey: .cropScaleMin) ?? d.cropScaleMin
-        channelShuffle = try c.decodeIfPresent(Bool.self, forKey: .channelShuffle) ?? d.channelShuffle
-        saturation = try c.decodeIfPresent(Double.self, forKey: .saturation) ?? d.saturation
-        greyProbability = try c.decodeIfPresent(Double.self, forKey: .greyProbability) ?? d.greyProbability
-        quarterTurns = try c.decodeIfPresent(Bool.self, forKey: .quarterTurns) ?? d.quarterTurns
+    /// The fields whose values differ from `other`'s, in `fields` order.
+    public func differences(from other: TrainingOptions) -> [Field] {
+        Self.fields.filter { !$0.same(self, other) }
     }
 
     /// Images per optimizer step.
     public var effectiveBatch: Int { batchSize * accum }
 
-    /// The first argument that cannot make a run, in the user's words (option names).
-    public func problem() -> String? {
-        if batchSize < 1 { return "--batch must be at least 1, got \(batchSize)" }
-        if accum < 1 { return "--accum must be at least 1, got \(accum)" }
-        if let steps, steps < 1 { return "--steps must be at least 1, got \(steps)" }
-        if let epochs, !(epochs > 0 && epochs.isFinite) { return "--epochs must be positive, got \(epochs)" }
-        if steps != nil && epochs != nil { return "give --steps or --epochs, not both" }
-        if warmupSteps != nil && warmupEpochs != nil { return "give --warmup-steps or --warmup-epochs, not both" }
-        if let w = warmupSteps ?? warmupEpochs, !(w >= 0 && w.isFinite) { return "the warmup must be 0 or more, got \(w)" }
-        if !(blr > 0 && blr.isFinite) { return "--blr must be positive, got \(blr)" }
-        if let lr, !(lr > 0 && lr.isFinite) { return "--lr must be positive, got \(lr)" }
-        if !(minLR >= 0 && minLR.isFinite) { return "--min-lr must be 0 or more, got \(minLR)" }
-        if !(weightDecay >= 0 && weightDecay.isFinite) { return "--weight-decay must be 0 or more, got \(weightDecay)" }
-        if !(maskRatio > 0 && maskRatio < 1) { return "--mask-ratio must be between 0 and 1 (exclusive), got \(maskRatio)" }
-        if !["random", "block", "grid"].contains(strategy) { return "--strategy must be random, block or grid, got \(strategy)" }
-        if let threads, threads < 1 { return "--threads must be at least 1, got \(threads)" }
-        if saveEvery < 1 { return "--save-every must be at least 1, got \(saveEvery)" }
-        if logEvery < 1 { return "--log-every must be at least 1, got \(logEvery)" }
-        if !(cropScaleMin > 0 && cropScaleMin <= 1) { return "--crop-scale-min must be in (0, 1], got \(cropScaleMin)" }
-        if !(saturation >= 0 && saturation.isFinite) { return "--saturation must be 0 or more, got \(saturation)" }
-        if !(greyProbability >= 0 && greyProbability <= 1) { return "--grey-prob must be between 0 and 1, got \(greyProbability)" }
-        return nil
+    /// Throws for the first option that cannot make a run.
+    public func validate() throws(TrainingOptionsError) {
+        func require(_ ok: Bool, _ path: PartialKeyPath<TrainingOptions>, _ requirement: String,
+                     _ value: some CustomStringConvertible) throws(TrainingOptionsError) {
+            if !ok { throw .invalid(Self.field(path), requirement: requirement, value: value.description) }
+        }
+        try require(batchSize >= 1, \.batchSize, "at least 1", batchSize)
+        try require(accum >= 1, \.accum, "at least 1", accum)
+        if let steps { try require(steps >= 1, \.steps, "at least 1", steps) }
+        if let epochs { try require(epochs > 0 && epochs.isFinite, \.epochs, "positive", epochs) }
+        if steps != nil && epochs != nil { throw .bothGiven(Self.field(\.steps), Self.field(\.epochs)) }
+        if warmupSteps != nil && warmupEpochs != nil { throw .bothGiven(Self.field(\.warmupSteps), Self.field(\.warmupEpochs)) }
+        if let warmupSteps { try require(warmupSteps >= 0 && warmupSteps.isFinite, \.warmupSteps, "0 or more", warmupSteps) }
+        if let warmupEpochs { try require(warmupEpochs >= 0 && warmupEpochs.isFinite, \.warmupEpochs, "0 or more", warmupEpochs) }
+        try require(blr > 0 && blr.isFinite, \.blr, "positive", blr)
+        if let lr { try require(lr > 0 && lr.isFinite, \.lr, "positive", lr) }
+        try require(minLR >= 0 && minLR.isFinite, \.minLR, "0 or more", minLR)
+        try require(weightDecay >= 0 && weightDecay.isFinite, \.weightDecay, "0 or more", weightDecay)
+        try require(maskRatio > 0 && maskRatio < 1, \.maskRatio, "between 0 and 1 (exclusive)", maskRatio)
+        if let threads { try require(threads >= 1, \.threads, "at least 1", threads) }
+        try require(saveEvery >= 1, \.saveEvery, "at least 1", saveEvery)
+        try require(logEvery >= 1, \.logEvery, "at least 1", logEvery)
+        try require(cropScaleMin > 0 && cropScaleMin <= 1, \.cropScaleMin, "in (0, 1]", cropScaleMin)
+        try require(saturation >= 0 && saturation.isFinite, \.saturation, "0 or more", saturation)
+        try require(greyProbability >= 0 && greyProbability <= 1, \.greyProbability, "between 0 and 1", greyProbability)
     }
 }
 

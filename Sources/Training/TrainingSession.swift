@@ -20,7 +20,7 @@ public struct TrainingSession: @unchecked Sendable {
     /// a checkpoint yet) and config.json written before any training.
     public static func fresh(data: String, model modelConfig: MAEConfig, options: TrainingOptions,
                              run: RunDirectory?) throws(RunError) -> TrainingSession {
-        if let problem = options.problem() { throw .badConfig(path: "arguments", reason: problem) }
+        do { try options.validate() } catch { throw .options(error) }
         let model: MAEModel
         do {
             model = try MAEModel(config: modelConfig, seed: options.seed)
@@ -52,7 +52,7 @@ public struct TrainingSession: @unchecked Sendable {
     ) throws(RunError) -> TrainingSession {
         var config = try run.readConfig()
         try adjust(&config)
-        if let problem = config.training.problem() { throw .badConfig(path: "arguments", reason: problem) }
+        do { try config.training.validate() } catch { throw .options(error) }
         let dataset: ImageDataset
         do {
             dataset = try ImageDataset.open(folder: config.data, cacheBudget: config.training.cacheBytes,

@@ -17,8 +17,8 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Model preset: tiny, base, large or huge (default tiny).", valueName: "name"))
-    var preset: String?
+    @Option(help: ArgumentHelp("Model preset (default tiny).", valueName: "name"))
+    var preset: MAEPreset?
 
     @Option(help: ArgumentHelp("Model config as JSON (inline or a file path), laid over the preset, e.g. '{\"depth\": 2}'.",
                                valueName: "json"))
@@ -62,7 +62,7 @@ struct BenchCommand: ParsableCommand {
         }
         try CommandSupport.run {
             let result = try measure(modelConfig)
-            print(json ? BenchReport.json(result) : BenchReport.text(result, preset: preset ?? "tiny", custom: config != nil))
+            print(json ? BenchReport.json(result) : BenchReport.text(result, preset: (preset ?? .tiny).rawValue, custom: config != nil))
         }
     }
 

@@ -13,7 +13,7 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             Every image (a file, or every .png, .jpg and .jpeg below a folder) is resized (bicubic, \
             shorter side to the model's side) and centre-cropped like `maex reconstruct` does. For \
-            each seed the mask comes from --strategy and --ratio, and three fillings of the hidden \
+            each seed the mask comes from --strategy and --mask-ratio, and three fillings of the hidden \
             patches are scored on that same mask, in pixel values 0...1:
               model          the reconstruction, de-normalised and clamped to 0...1
               mean fill      every hidden pixel gets the mean colour of the visible pixels
@@ -40,10 +40,10 @@ struct EvalCommand: ParsableCommand {
                                             valueName: "path"))
     var data: String
 
-    @Option(name: .long, help: ArgumentHelp("Fraction of patches to hide (grid hides 3 of 4 whatever the ratio).", valueName: "r"))
+    @Option(name: .maskRatio, help: ArgumentHelp("Fraction of patches to hide (grid hides 3 of 4 whatever the ratio).", valueName: "r"))
     var ratio: Double = 0.75
 
-    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches: random (the authors'), block or grid.",
+    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches (random is the authors').",
                                             valueName: "strategy"))
     var strategy: MaskStrategy = .random
 
@@ -58,7 +58,7 @@ struct EvalCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if !(0...1).contains(ratio) { throw ValidationError("--ratio must be between 0 and 1, got \(ratio)") }
+        if !(0...1).contains(ratio) { throw ValidationError("--mask-ratio must be between 0 and 1, got \(ratio)") }
         if !(1...100_000).contains(seeds) { throw ValidationError("--seeds must be between 1 and 100000, got \(seeds)") }
         if firstSeed > UInt64.max - UInt64(max(seeds, 1) - 1) { throw ValidationError("--first-seed + --seeds passes 2^64") }
     }

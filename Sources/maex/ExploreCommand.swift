@@ -30,31 +30,27 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(name: .long, help: ArgumentHelp("Fraction of patches to hide at start.", valueName: "r"))
+    @Option(name: .maskRatio, help: ArgumentHelp("Fraction of patches to hide at start.", valueName: "r"))
     var ratio: Double = 0.75
 
-    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches: random, block or grid.",
+    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches.",
                                             valueName: "strategy"))
     var strategy: MaskStrategy = .random
 
     @Option(name: .long, help: ArgumentHelp("Seed of the first mask (r moves to the next).", valueName: "n"))
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: ArgumentHelp("Cell glyphs: half (half blocks, the default) or sextant (2×3 per cell, Unicode 13 fonts).",
+    @Option(name: .long, help: ArgumentHelp("Cell glyphs: half blocks (the default) or sextants (2×3 per cell, Unicode 13 fonts).",
                                             valueName: "glyphs"))
-    var glyphs: String?
+    var glyphs: GlyphMode?
 
-    @Option(name: .long, help: ArgumentHelp("Colours: truecolor, 256, 16 or mono (default: detected).", valueName: "mode"))
-    var color: String?
+    @Option(name: .long, help: ArgumentHelp("Colours (default: detected).", valueName: "mode"))
+    var color: ColorMode?
 
     func validate() throws {
-        if !(0...1).contains(ratio) { throw ValidationError("--ratio must be between 0 and 1, got \(ratio)") }
-        if let glyphs, GlyphMode(argument: glyphs) == nil || GlyphMode(argument: glyphs) == .ascii {
-            throw ValidationError("--glyphs must be half or sextant, got '\(glyphs)'")
-        }
-        if let color, ColorMode(argument: color) == nil {
-            throw ValidationError("--color must be truecolor, 256, 16 or mono, got '\(color)'")
-        }
+        if !(0...1).contains(ratio) { throw ValidationError("--mask-ratio must be between 0 and 1, got \(ratio)") }
+        // GlyphMode(argument:) knows ascii too, which the explorer picks by itself on a terminal without UTF-8.
+        if glyphs == .ascii { throw ValidationError("--glyphs must be half or sextant (ascii is used when the terminal is not UTF-8)") }
         for path in paths where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("\(path): no such file or folder")
         }
@@ -73,8 +69,8 @@ struct ExploreCommand: ParsableCommand {
             let (model, name, note, seen) = try loadModel()
             let setup = ExplorerSetup(
                 model: ModelEngine.summary(of: model, name: name, note: note), images: images, ratio: ratio,
-                pattern: MaskPattern(rawValue: strategy.rawValue) ?? .random, seed: seed,
-                glyphs: glyphs.flatMap(GlyphMode.init(argument:)), colors: color.flatMap(ColorMode.init(argument:)),
+                pattern: strategy, seed: seed,
+                glyphs: glyphs, colors: color,
                 engine: ModelEngine(model: model, trainingImages: seen), makeMask: ModelEngine.makeMask)
             if let signal = try ExplorerApp.run(setup) { throw ExitCode(128 + signal) }
         }

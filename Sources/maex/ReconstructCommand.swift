@@ -40,11 +40,11 @@ struct ReconstructCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(name: .long, help: ArgumentHelp("Fraction of patches to hide (default 0.75; grid hides 3 of 4 whatever the ratio).",
-                                            valueName: "r"))
+    @Option(name: .maskRatio, help: ArgumentHelp("Fraction of patches to hide (default 0.75; grid hides 3 of 4 whatever the ratio).",
+                                                 valueName: "r"))
     var ratio: Double?
 
-    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches: random (the authors'), block or grid (default random).",
+    @Option(name: .long, help: ArgumentHelp("How to choose the hidden patches (default random, the authors').",
                                             valueName: "strategy"))
     var strategy: MaskStrategy?
 
@@ -66,9 +66,9 @@ struct ReconstructCommand: ParsableCommand {
     var verbose = false
 
     func validate() throws {
-        if let ratio, !(0...1).contains(ratio) { throw ValidationError("--ratio must be between 0 and 1, got \(ratio)") }
+        if let ratio, !(0...1).contains(ratio) { throw ValidationError("--mask-ratio must be between 0 and 1, got \(ratio)") }
         if maskFile != nil && (ratio != nil || strategy != nil) {
-            throw ValidationError("--mask-file chooses the patches itself: leave out --ratio and --strategy")
+            throw ValidationError("--mask-file chooses the patches itself: leave out --mask-ratio and --strategy")
         }
         if let scale, !(1...64).contains(scale) { throw ValidationError("--scale must be between 1 and 64") }
     }
@@ -116,8 +116,6 @@ struct ReconstructCommand: ParsableCommand {
         return AssetLocator.image(named: name) ?? name
     }
 }
-
-extension MaskStrategy: ExpressibleByArgument {}
 
 /// What `maex reconstruct` prints, as text or one JSON object.
 struct Report {

@@ -27,8 +27,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue the run in --run from its last checkpoint (same steps, learning rate and data order).")
     var resume = false
 
-    @Option(help: ArgumentHelp("Model preset: tiny, base, large or huge (default tiny).", valueName: "name"))
-    var preset: String?
+    @Option(help: ArgumentHelp("Model preset (default tiny).", valueName: "name"))
+    var preset: MAEPreset?
 
     @Option(help: ArgumentHelp("Model config as JSON (inline or a file path), laid over the preset, e.g. '{\"embed_dim\": 96}'.",
                                valueName: "json"))
@@ -67,12 +67,12 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("weight-decay"), help: "AdamW's decoupled weight decay (default 0.05).")
     var weightDecay: Double?
 
-    @Option(name: .customLong("mask-ratio"), help: "Fraction of patches hidden (default 0.75).")
+    @Option(name: .maskRatio, help: ArgumentHelp("Fraction of patches hidden (default 0.75).", valueName: "r"))
     var maskRatio: Double?
 
-    @Option(help: ArgumentHelp("Mask sampling: random, block or grid (default random; grid always hides 3 of 4).",
+    @Option(help: ArgumentHelp("How to choose the hidden patches (default random; grid always hides 3 of 4).",
                                valueName: "strategy"))
-    var strategy: String?
+    var strategy: MaskStrategy?
 
     @Option(help: "Seed of the initial weights, data order, augmentations and masks (default 0).")
     var seed: UInt64?
@@ -113,40 +113,48 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup(title: "Live view") var live: TrainLiveOptions
 
+    /// The options above that set a TrainingOptions field, each with its flag.
+    var trainingFlags: [TrainingFlag] {
+        [TrainingFlag("--batch", \.batchSize, batch), TrainingFlag("--accum", \.accum, accum),
+         TrainingFlag("--steps", \.steps, steps), TrainingFlag("--epochs", \.epochs, epochs),
+         TrainingFlag("--blr", \.blr, blr), TrainingFlag("--lr", \.lr, lr),
+         TrainingFlag("--warmup-steps", \.warmupSteps, warmupSteps), TrainingFlag("--warmup-epochs", \.warmupEpochs, warmupEpochs),
+         TrainingFlag("--min-lr", \.minLR, minLR), TrainingFlag("--weight-decay", \.weightDecay, weightDecay),
+         TrainingFlag("--mask-ratio", \.maskRatio, maskRatio), TrainingFlag("--strategy", \.strategy, strategy),
+         TrainingFlag("--seed", \.seed, seed), TrainingFlag("--threads", \.threads, threads),
+         TrainingFlag("--save-every", \.saveEvery, saveEvery), TrainingFlag("--log-every", \.logEvery, logEvery),
+         TrainingFlag("--cache-mb", \.cacheBytes, cacheMB.map { $0 << 20 }),
+         TrainingFlag("--crop-scale-min", \.cropScaleMin, cropScaleMin),
+         TrainingFlag("--quarter-turns", \.quarterTurns, quarterTurns ? true : nil),
+         TrainingFlag("--channel-shuffle", \.channelShuffle, channelShuffle ? true : nil),
+         TrainingFlag("--saturation", \.saturation, saturation), TrainingFlag("--grey-prob", \.greyProbability, greyProb)]
+    }
+
+    /// How the command line names a field.
+    func flag(_ field: TrainingOptions.Field) -> String {
+        trainingFlags.first { $0.path == field.path }?.name ?? field.key
+    }
+
     func validate() throws {
         if !resume && data == nil { throw ValidationError("--data is required for a new run (a folder of PNG or JPEG images)") }
         if resume && (preset != nil || config != nil || normPix != nil) {
             throw ValidationError("a resumed run keeps its model: drop --preset, --config and --norm-pix")
         }
-        if let problem = options(base: TrainingOptions()).problem() { throw ValidationError(problem) }
+        do {
+            try options(base: TrainingOptions()).validate()
+        } catch {
+            throw ValidationError(error.message(naming: flag))
+        }
         if let cacheMB, cacheMB < 0 { throw ValidationError("--cache-mb must be 0 or more, got \(cacheMB)") }
     }
 
     /// `base` with every option the user gave.
     func options(base: TrainingOptions) -> TrainingOptions {
         var o = base
-        if let batch { o.batchSize = batch }
-        if let accum { o.accum = accum }
-        if let steps { o.steps = steps; o.epochs = nil }
-        if let epochs { o.epochs = epochs; o.steps = steps }
-        if let blr { o.blr = blr }
-        if let lr { o.lr = lr }
-        if let warmupSteps { o.warmupSteps = warmupSteps; o.warmupEpochs = warmupEpochs }
-        if let warmupEpochs { o.warmupEpochs = warmupEpochs; o.warmupSteps = warmupSteps }
-        if let minLR { o.minLR = minLR }
-        if let weightDecay { o.weightDecay = weightDecay }
-        if let maskRatio { o.maskRatio = maskRatio }
-        if let strategy { o.strategy = strategy.lowercased() }
-        if let seed { o.seed = seed }
-        if let threads { o.threads = threads }
-        if let saveEvery { o.saveEvery = saveEvery }
-        if let logEvery { o.logEvery = logEvery }
-        if let cacheMB { o.cacheBytes = cacheMB << 20 }
-        if let cropScaleMin { o.cropScaleMin = cropScaleMin }
-        if channelShuffle { o.channelShuffle = true }
-        if quarterTurns { o.quarterTurns = true }
-        if let saturation { o.saturation = saturation }
-        if let greyProb { o.greyProbability = greyProb }
+        for flag in trainingFlags { flag.apply(&o) }
+        // A length or a warmup given in one unit replaces the one saved in the other.
+        if steps != nil || epochs != nil { (o.steps, o.epochs) = (steps, epochs) }
+        if warmupSteps != nil || warmupEpochs != nil { (o.warmupSteps, o.warmupEpochs) = (warmupSteps, warmupEpochs) }
         return o
     }
 
@@ -155,42 +163,18 @@ struct TrainCommand: ParsableCommand {
     func adjust(_ config: inout RunConfig) throws(RunError) {
         let saved = config.training
         var wanted = options(base: saved)
-        let changeable: [(String, (inout TrainingOptions) -> Void)] = [
-            ("steps", { $0.steps = saved.steps; $0.epochs = saved.epochs }),
-            ("save-every", { $0.saveEvery = saved.saveEvery }), ("log-every", { $0.logEvery = saved.logEvery }),
-            ("threads", { $0.threads = saved.threads }), ("cache-mb", { $0.cacheBytes = saved.cacheBytes }),
-        ]
         var fixed = wanted
-        for (_, reset) in changeable { reset(&fixed) }
-        if fixed != saved {
-            let names = TrainCommand.differences(saved, fixed)
+        (fixed.steps, fixed.epochs, fixed.saveEvery, fixed.logEvery, fixed.threads, fixed.cacheBytes) =
+            (saved.steps, saved.epochs, saved.saveEvery, saved.logEvery, saved.threads, saved.cacheBytes)
+        let changed = fixed.differences(from: saved)
+        if !changed.isEmpty {
             throw .notResumable(path: config.data, reason: "a resumed run keeps its training settings; "
-                + "these differ from config.json: \(names.joined(separator: ", ")) (only --steps, --epochs, "
+                + "these differ from config.json: \(changed.map(flag).joined(separator: ", ")) (only --steps, --epochs, "
                 + "--save-every, --log-every, --threads, --cache-mb and --data may change)")
         }
         if wanted.steps == nil && wanted.epochs == nil { wanted.steps = saved.steps }
         config.training = wanted
         if let data { config.data = data }
-    }
-
-    static func differences(_ a: TrainingOptions, _ b: TrainingOptions) -> [String] {
-        var names: [String] = []
-        if a.batchSize != b.batchSize { names.append("--batch") }
-        if a.accum != b.accum { names.append("--accum") }
-        if a.blr != b.blr { names.append("--blr") }
-        if a.lr != b.lr { names.append("--lr") }
-        if a.warmupSteps != b.warmupSteps || a.warmupEpochs != b.warmupEpochs { names.append("--warmup-steps/--warmup-epochs") }
-        if a.minLR != b.minLR { names.append("--min-lr") }
-        if a.weightDecay != b.weightDecay { names.append("--weight-decay") }
-        if a.maskRatio != b.maskRatio { names.append("--mask-ratio") }
-        if a.strategy != b.strategy { names.append("--strategy") }
-        if a.seed != b.seed { names.append("--seed") }
-        if a.cropScaleMin != b.cropScaleMin { names.append("--crop-scale-min") }
-        if a.channelShuffle != b.channelShuffle { names.append("--channel-shuffle") }
-        if a.quarterTurns != b.quarterTurns { names.append("--quarter-turns") }
-        if a.saturation != b.saturation { names.append("--saturation") }
-        if a.greyProbability != b.greyProbability { names.append("--grey-prob") }
-        return names
     }
 
     func run() throws {
@@ -253,7 +237,7 @@ struct TrainCommand: ParsableCommand {
 
     static func header(_ s: TrainingSession) -> String {
         let c = s.config.model, o = s.options, p = s.plan
-        let preset = c.matchingPreset.map { "\($0.name) " } ?? ""
+        let preset = c.matchingPreset.map { "\($0.rawValue) " } ?? ""
         let params = Double(s.model.table.trainableCount) / 1e6
         var lines = [
             String(format: "model: %@%d px, patch %d, %d×%d encoder, %d×%d decoder, %.2fM parameters%@",
@@ -264,7 +248,7 @@ struct TrainCommand: ParsableCommand {
             augmentationLine(o),
             String(format: "plan: %d steps of %d images (batch %d × accum %d), lr %.3g, warmup %.0f steps, min lr %.3g, "
                    + "mask %.2f %@, seed %llu", p.totalSteps, p.effectiveBatch, o.batchSize, o.accum, p.peakLR,
-                   p.warmupSteps, p.minLR, o.maskRatio, o.strategy, o.seed),
+                   p.warmupSteps, p.minLR, o.maskRatio, o.strategy.rawValue, o.seed),
         ]
         if let run = s.run {
             lines.append(s.resumed ? "run: \(run.path), resuming at step \(s.state.step)" : "run: \(run.path)")

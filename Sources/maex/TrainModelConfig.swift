@@ -8,11 +8,8 @@ enum TrainModelConfig {
         let description: String
     }
 
-    static func resolve(preset: String?, json: String?, normPix: Bool?) throws(Problem) -> MAEConfig {
-        let name = preset ?? "tiny"
-        guard var config = MAEConfig.preset(named: name) else {
-            throw Problem(description: "--preset must be one of \(MAEConfig.presets.map(\.name).joined(separator: ", ")), got \(name)")
-        }
+    static func resolve(preset: MAEPreset?, json: String?, normPix: Bool?) throws(Problem) -> MAEConfig {
+        var config = (preset ?? .tiny).config
         if let json {
             config = try overlay(json, on: config)
         }

@@ -37,7 +37,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to write maex's outputs (safetensors).", valueName: "file"))
     var out: String
 
-    @Option(name: .customLong("mask-ratio"), help: ArgumentHelp("Override the case's mask_ratio metadata.", valueName: "r"))
+    @Option(name: .maskRatio, help: ArgumentHelp("Override the case's mask_ratio metadata.", valueName: "r"))
     var maskRatio: Double?
 
     @Option(name: .long, help: ArgumentHelp("The kernel table to run: generic, avx2, avx512 or all.", valueName: "table"))

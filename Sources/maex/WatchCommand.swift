@@ -25,20 +25,17 @@ struct WatchCommand: ParsableCommand {
                                valueName: "image"))
     var probe: String?
 
-    @Option(name: .customLong("mask-ratio"), help: ArgumentHelp("Fraction of the probe's patches hidden (default: the run's, else 0.75).",
-                                                                valueName: "r"))
+    @Option(name: .maskRatio, help: ArgumentHelp("Fraction of the probe's patches hidden (default: the run's, else 0.75).",
+                                                 valueName: "r"))
     var maskRatio: Double?
 
-    @Option(help: ArgumentHelp("Colours: truecolor, 256, 16 or mono (default: detected).", valueName: "mode"))
-    var color: String?
+    @Option(help: ArgumentHelp("Colours (default: detected).", valueName: "mode"))
+    var color: ColorMode?
 
     @Flag(help: "On exit, print the bytes sent to the terminal per second.")
     var stats = false
 
     func validate() throws {
-        if let color, ColorMode(argument: color) == nil {
-            throw ValidationError("--color must be truecolor, 256, 16 or mono, got '\(color)'")
-        }
         if let maskRatio, !(0...1).contains(maskRatio) { throw ValidationError("--mask-ratio must be between 0 and 1") }
         if let probe, !FileManager.default.fileExists(atPath: probe) { throw ValidationError("--probe \(probe): no such file") }
     }
@@ -86,7 +83,7 @@ struct WatchCommand: ParsableCommand {
             state.totalSteps = config?.plan.totalSteps
             state.xIsEpoch = target.metrics.hasSuffix(".txt")
             if state.xIsEpoch { state.smoothing = 0.6 }  // a point an epoch: TensorBoard's default suits it
-            let report = try LiveApp.run(feed, state: state, options: LiveApp.Options(colors: color.flatMap(ColorMode.init(argument:))))
+            let report = try LiveApp.run(feed, state: state, options: LiveApp.Options(colors: color))
             if stats { print(LiveTerminal.statsLine(report)) }
             if let signal = report.signal { throw ExitCode(128 + signal) }
         }

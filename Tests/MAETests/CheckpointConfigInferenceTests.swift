@@ -13,7 +13,7 @@ import Testing
     func releasedShapesGiveThePresetWithItsHeads(_ name: String, _ preset: MAEConfig) throws {
         let inferred = try ConfigInference.infer(Self.shapes(preset), heads: nil, decoderHeads: nil)
         #expect(inferred == preset, "\(name)")
-        #expect(inferred.matchingPreset?.name == name)
+        #expect(inferred.matchingPreset?.rawValue == name)
     }
 
     @Test func countsBlocksAndReadsTheMLPRatio() throws {

@@ -152,7 +152,7 @@ import Testing
         let badSeeds = try MaexProcess.run(["eval", "--model", Self.model, "--data", dir.path, "--seeds", "0"])
         #expect(badSeeds.status == 64 && badSeeds.stderr.contains("--seeds"))
         let badRatio = try MaexProcess.run(["eval", "--data", dir.path, "--ratio", "1.5"])
-        #expect(badRatio.status == 64 && badRatio.stderr.contains("--ratio"))
+        #expect(badRatio.status == 64 && badRatio.stderr.contains("--mask-ratio"))
         let badModel = try MaexProcess.run(["eval", "--model", dir.path + "/x.jpg", "--data", dir.path])
         #expect(badModel.status == 1 && badModel.stderr.contains("x.jpg"))
     }

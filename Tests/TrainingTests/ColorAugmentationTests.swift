@@ -158,13 +158,14 @@ import Testing
         #expect(keys["crop_scale_min"] as? Double == 0.05 && keys["channel_shuffle"] as? Bool == true)
         #expect(keys["saturation"] as? Double == 0.5 && keys["grey_prob"] as? Double == 0.1)
 
-        for (change, option) in [({ (o: inout TrainingOptions) in o.cropScaleMin = 0 }, "--crop-scale-min"),
-                                 ({ $0.cropScaleMin = 1.5 }, "--crop-scale-min"),
-                                 ({ $0.saturation = -0.1 }, "--saturation"),
-                                 ({ $0.greyProbability = 2 }, "--grey-prob")] {
+        for (change, key) in [({ (o: inout TrainingOptions) in o.cropScaleMin = 0 }, "crop_scale_min"),
+                              ({ $0.cropScaleMin = 1.5 }, "crop_scale_min"),
+                              ({ $0.saturation = -0.1 }, "saturation"),
+                              ({ $0.greyProbability = 2 }, "grey_prob")] {
             var bad = TrainingOptions()
             change(&bad)
-            #expect(bad.problem()?.hasPrefix(option) == true, "\(bad.problem() ?? "no problem")")
+            let error = #expect(throws: TrainingOptionsError.self) { try bad.validate() }
+            #expect(error?.fields.map(\.key) == [key])
         }
     }
 }

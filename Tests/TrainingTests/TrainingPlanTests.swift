@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Training
 
@@ -26,17 +27,33 @@ import Testing
         #expect(plan.totalSteps == 30 && plan.peakLR == 2e-3 && plan.warmupSteps == 0)
     }
 
-    @Test func problemsNameTheOption() {
+    /// Problems carry the field; their own words are config.json's keys, never a command's flags.
+    @Test func problemsNameTheField() throws {
         var o = TrainingOptions()
-        #expect(o.problem() == nil)
+        try o.validate()
         o.steps = 5
         o.epochs = 2
-        #expect(o.problem()?.contains("--steps or --epochs") == true)
+        #expect(throws: TrainingOptionsError.bothGiven(TrainingOptions.field(\.steps), TrainingOptions.field(\.epochs))) {
+            try o.validate()
+        }
         o = TrainingOptions()
         o.maskRatio = 1
-        #expect(o.problem()?.contains("--mask-ratio") == true)
-        o = TrainingOptions()
-        o.strategy = "spiral"
-        #expect(o.problem()?.contains("--strategy") == true)
+        let error = #expect(throws: TrainingOptionsError.self) { try o.validate() }
+        #expect(error?.fields == [TrainingOptions.field(\.maskRatio)])
+        #expect(error?.description == "mask_ratio must be between 0 and 1 (exclusive), got 1.0")
+        #expect(error?.message { _ in "the ratio" } == "the ratio must be between 0 and 1 (exclusive), got 1.0")
+    }
+
+    /// The strategy is MAE's own type, written as its name: a config.json naming an unknown one
+    /// is refused when read, not trained as random.
+    @Test func strategyIsStoredByNameAndUnknownOnesDoNotDecode() throws {
+        var o = TrainingOptions()
+        o.strategy = .block
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(o)) as! [String: Any]
+        #expect(json["strategy"] as? String == "block")
+        #expect(try JSONDecoder().decode(TrainingOptions.self, from: Data(#"{"strategy": "grid"}"#.utf8)).strategy == .grid)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(TrainingOptions.self, from: Data(#"{"strategy": "spiral"}"#.utf8))
+        }
     }
 }

@@ -4,7 +4,8 @@
 /// - block: BEiT-style rectangles until round(ratio·L) patches are masked.
 /// - grid: keep the top-left patch of every 2×2 cell (the paper's regular grid sampling); the
 ///   ratio is fixed by the grid (exactly 0.75 for an even grid side) and `ratio` is ignored.
-public enum MaskStrategy: String, CaseIterable, Sendable {
+/// The raw values are the names on the command line and in a run's config.json.
+public enum MaskStrategy: String, CaseIterable, Codable, Sendable {
     case random, block, grid
 }
 
