@@ -30,12 +30,27 @@ import Testing
         return dir
     }
 
-    static func train(_ session: TrainingSession, stopAfter: Int? = nil) -> (TrainerOutcome?, [TrainingSample]) {
+    static func train(_ session: TrainingSession, stopAfter: Int? = nil) throws -> (TrainerOutcome?, [TrainingSample]) {
         let trainer = Trainer(session: session)
         if let stopAfter { trainer.stop(afterStep: stopAfter) }
         trainer.start()
-        let outcome = trainer.wait()
+        let outcome = try Self.outcome(trainer)
         return (outcome, trainer.samples(after: 0).samples)
+    }
+
+    /// Polls `condition` until it holds; past the deadline the test fails (and stops) instead
+    /// of hanging the run. Generous: debug builds on a busy machine are slow.
+    static func waitUntil(_ what: String, seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation,
+                          _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        try #require(condition(), "waited \(seconds) s for \(what)", sourceLocation: sourceLocation)
+    }
+
+    /// The trainer's outcome, once its thread has ended (within the deadline).
+    static func outcome(_ trainer: Trainer, sourceLocation: SourceLocation = #_sourceLocation) throws -> TrainerOutcome {
+        try waitUntil("the trainer to finish", sourceLocation: sourceLocation) { trainer.status.phase == .finished }
+        return try #require(trainer.wait(), sourceLocation: sourceLocation)
     }
 
     static func checkpointStep(_ run: RunDirectory) throws -> Int? {
@@ -47,19 +62,19 @@ import Testing
         let data = try Self.dataFolder(), dir = try TemporaryFolder()
         defer { data.remove(); dir.remove() }
         let straightRun = RunDirectory(path: dir.path + "/straight")
-        let (straight, straightSamples) = Self.train(try TrainingSession.fresh(
+        let (straight, straightSamples) = try Self.train(try TrainingSession.fresh(
             data: data.path, model: Self.model, options: Self.options(steps: 20), run: straightRun))
         #expect(straight == .completed(step: 20))
         #expect(straightSamples.map(\.step) == Array(1...20))
 
         let splitRun = RunDirectory(path: dir.path + "/split")
-        let (first, firstSamples) = Self.train(try TrainingSession.fresh(
+        let (first, firstSamples) = try Self.train(try TrainingSession.fresh(
             data: data.path, model: Self.model, options: Self.options(steps: 20), run: splitRun), stopAfter: 10)
         #expect(first == .stopped(step: 10))
         #expect(try Self.checkpointStep(splitRun) == 10)
         let resumed = try TrainingSession.resume(run: splitRun)
         #expect(resumed.state.step == 10 && resumed.state.micro == 10)
-        let (second, secondSamples) = Self.train(resumed)
+        let (second, secondSamples) = try Self.train(resumed)
         #expect(second == .completed(step: 20))
 
         let split = firstSamples + secondSamples
@@ -87,13 +102,14 @@ import Testing
         let run = RunDirectory(path: dir.path)
         let trainer = Trainer(session: try TrainingSession.fresh(data: data.path, model: Self.model,
                                                                   options: Self.options(steps: 1_000_000), run: run))
+        defer { trainer.stop() }  // a failed wait must not leave it training
         trainer.start()
-        while trainer.status.step < 3 { Thread.sleep(forTimeInterval: 0.005) }
+        try Self.waitUntil("three steps") { trainer.status.step >= 3 }
         let snapshot = trainer.snapshot()
         #expect(snapshot.config == Self.model)
         #expect(snapshot.weights().allSatisfy { $0.isFinite })
         trainer.stop()
-        let outcome = try #require(trainer.wait())
+        let outcome = try Self.outcome(trainer)
         guard case .stopped(let step) = outcome else { Issue.record("\(outcome)"); return }
         #expect(step >= 3)
         #expect(try Self.checkpointStep(run) == step)
@@ -106,18 +122,19 @@ import Testing
         let session = try TrainingSession.fresh(data: data.path, model: Self.model,
                                                 options: Self.options(steps: 1_000_000), run: nil)
         let trainer = Trainer(session: session)
+        defer { trainer.stop() }
         trainer.pause()
         trainer.start()
-        while trainer.status.phase != .paused { Thread.sleep(forTimeInterval: 0.005) }
+        try Self.waitUntil("the pause") { trainer.status.phase == .paused }
         #expect(trainer.status.step == 0)
         let copy = trainer.snapshot()
         #expect(copy.weights() == session.model.weights())
         Thread.sleep(forTimeInterval: 0.05)
         #expect(trainer.status.step == 0)
         trainer.resume()
-        while trainer.status.step < 2 { Thread.sleep(forTimeInterval: 0.005) }
+        try Self.waitUntil("two steps") { trainer.status.step >= 2 }
         trainer.stop()
-        #expect(trainer.wait() != nil)
+        #expect(try Self.outcome(trainer).step >= 2)
         // After the thread ends, a snapshot is the final weights.
         #expect(trainer.snapshot().weights() == session.model.weights())
     }
@@ -130,8 +147,8 @@ import Testing
         let run = RunDirectory(path: dir.path)
         var options = Self.options(steps: 50, saveEvery: 1, lr: 1e30)
         options.warmupSteps = 0
-        let (outcome, samples) = Self.train(try TrainingSession.fresh(data: data.path, model: Self.model,
-                                                                       options: options, run: run))
+        let (outcome, samples) = try Self.train(try TrainingSession.fresh(data: data.path, model: Self.model,
+                                                                           options: options, run: run))
         guard case .failed(let step, .nonFiniteLoss(let bad, _)) = outcome else { Issue.record("\(String(describing: outcome))"); return }
         #expect(bad == step + 1)
         #expect(samples.count == step)
@@ -145,7 +162,7 @@ import Testing
         let data = try Self.dataFolder(), dir = try TemporaryFolder()
         defer { data.remove(); dir.remove() }
         let run = RunDirectory(path: dir.path + "/run")
-        _ = Self.train(try TrainingSession.fresh(data: data.path, model: Self.model, options: Self.options(steps: 2), run: run))
+        _ = try Self.train(try TrainingSession.fresh(data: data.path, model: Self.model, options: Self.options(steps: 2), run: run))
         let before = try Data(contentsOf: URL(fileURLWithPath: run.checkpointPath))
 
         let session = try TrainingSession.resume(run: run) { (c: inout RunConfig) throws(RunError) in
@@ -153,13 +170,14 @@ import Testing
             c.training.saveEvery = 4
         }
         let trainer = Trainer(session: session)
+        defer { trainer.stop() }
         trainer.pause()
         trainer.start()
-        while trainer.status.phase != .paused { Thread.sleep(forTimeInterval: 0.005) }
+        try Self.waitUntil("the pause") { trainer.status.phase == .paused }
         try FileManager.default.moveItem(atPath: run.path, toPath: dir.path + "/moved")
         try Data("not a folder".utf8).write(to: URL(fileURLWithPath: run.path))
         trainer.resume()
-        let outcome = try #require(trainer.wait())
+        let outcome = try Self.outcome(trainer)
         guard case .failed(let step, .save(let error)) = outcome else { Issue.record("\(outcome)"); return }
         #expect(step == 4)
         #expect(error.description.contains(run.path))
@@ -175,7 +193,7 @@ import Testing
         options.accum = 2
         let session = try TrainingSession.fresh(data: data.path, model: Self.model, options: options, run: nil)
         #expect(session.plan.effectiveBatch == 4)
-        let (outcome, samples) = Self.train(session)
+        let (outcome, samples) = try Self.train(session)
         #expect(outcome == .completed(step: 3))
         #expect(samples.count == 3)
         // Three steps of two micro-batches of two images over two files: 12 images, 6 epochs.
