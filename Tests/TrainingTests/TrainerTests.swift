@@ -186,17 +186,54 @@ import Testing
         #expect(try Checkpoint.load(path: dir.path + "/moved/checkpoint.safetensors").config == Self.model)
     }
 
+    /// An accumulated step's gradients are the mean of its micro-batches' gradients. They are
+    /// read back from AdamW's first moment, which after one step is (1 − β1)·g; the weights
+    /// cannot tell, since Adam's update hardly changes when every gradient doubles. A sum, or
+    /// the last micro-batch alone, fails.
     @Test func accumulationAveragesMicroBatches() throws {
         let data = try Self.dataFolder()
         defer { data.remove() }
-        var options = Self.options(steps: 3)
+        var options = Self.options(steps: 1)
         options.accum = 2
         let session = try TrainingSession.fresh(data: data.path, model: Self.model, options: options, run: nil)
         #expect(session.plan.effectiveBatch == 4)
+        let initial = session.model.copy()
         let (outcome, samples) = try Self.train(session)
-        #expect(outcome == .completed(step: 3))
-        #expect(samples.count == 3)
-        // Three steps of two micro-batches of two images over two files: 12 images, 6 epochs.
-        #expect(samples.last?.epoch == 6)
+        #expect(outcome == .completed(step: 1))
+        let sample = try #require(samples.first)
+        // One step of two micro-batches of two images over two files: 4 images, 2 epochs.
+        #expect(sample.epoch == 2)
+
+        // The step's two micro-batches again (batches depend only on seed, position and micro
+        // index), each through the weights before the step.
+        let loader = BatchLoader(dataset: session.dataset, augmentation: Augmentation(side: Self.model.imgSize, options: options),
+                                 maskNoise: MaskNoise(strategy: .random, ratio: options.maskRatio, gridSize: Self.model.gridSize),
+                                 batchSize: options.batchSize, seed: session.state.seed, start: DataPosition(), micro: 0)
+        loader.start()
+        defer { loader.stop() }
+        var losses: [Double] = [], micro: [[Float]] = []
+        for _ in 0..<2 {
+            let batch = try loader.next()
+            var g = [Float](repeating: 0, count: initial.table.count)
+            let loss = g.withUnsafeMutableBufferPointer {
+                initial.lossAndGradients(images: batch.images, noise: batch.noise, batch: batch.count,
+                                         maskRatio: batch.maskRatio, gradients: $0)
+            }
+            losses.append(Double(loss))
+            micro.append(g)
+        }
+        #expect(abs(sample.loss - (losses[0] + losses[1]) / 2) < 1e-5 * abs(sample.loss))
+
+        let beta1 = Float(1 - session.optimizer.beta1)
+        let trainable = initial.table.entries.filter(\.trainable).flatMap { Array($0.range) }
+        let mean = trainable.map { (micro[0][$0] + micro[1][$0]) / 2 }
+        let accumulated = trainable.map { session.optimizer.m[$0] / beta1 }
+        let scale = try #require(mean.map(abs).max())
+        #expect(scale > 0)
+        let worst = zip(accumulated, mean).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= 1e-4 * scale, "accumulated gradients differ from the micro-batches' mean by \(worst) (scale \(scale))")
+        // The micro-batches differ, so the mean is neither of them.
+        let apart = trainable.map { abs(micro[0][$0] - micro[1][$0]) }.max() ?? 0
+        #expect(apart > 0.01 * scale)
     }
 }
