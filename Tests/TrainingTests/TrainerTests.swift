@@ -53,6 +53,28 @@ import Testing
         return try #require(trainer.wait(), sourceLocation: sourceLocation)
     }
 
+    /// The trainer's events, as its `onEvent` receives them.
+    final class Events: @unchecked Sendable {
+        private let lock = NSLock()
+        private var events: [TrainerEvent] = []
+        func receive(_ event: TrainerEvent) { lock.withLock { events.append(event) } }
+        var all: [TrainerEvent] { lock.withLock { events } }
+        var saveFailures: [(step: Int, failure: TrainerFailure)] {
+            all.compactMap { if case .saveFailed(let step, let failure) = $0 { (step, failure) } else { nil } }
+        }
+        var checkpointSteps: [Int] { all.compactMap { if case .checkpoint(_, let step) = $0 { step } else { nil } } }
+    }
+
+    /// Makes saving fail without touching the folder or the metrics: the checkpoint is written
+    /// to `<name>.next` first, and a folder stands there.
+    static func obstructSaving(_ run: RunDirectory) throws {
+        try FileManager.default.createDirectory(atPath: run.checkpointPath + ".next/in-the-way", withIntermediateDirectories: true)
+    }
+
+    static func clearSaving(_ run: RunDirectory) throws {
+        try FileManager.default.removeItem(atPath: run.checkpointPath + ".next")
+    }
+
     static func checkpointStep(_ run: RunDirectory) throws -> Int? {
         try SafeTensors.read(path: run.checkpointPath).metadata["train.step"].flatMap { Int($0) }
     }
@@ -184,6 +206,64 @@ import Testing
         let kept = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/moved/checkpoint.safetensors"))
         #expect(kept == before)
         #expect(try Checkpoint.load(path: dir.path + "/moved/checkpoint.safetensors").config == Self.model)
+    }
+
+    /// A save asked for as the pause begins fails: the failure is an event, the run stays
+    /// paused, and the save is tried again when the pause ends, where failing ends the run
+    /// before any step (it does not train on with nothing saved).
+    @Test func aFailedSaveAtThePauseIsReportedAndTriedAgainOnResume() throws {
+        let data = try Self.dataFolder(), dir = try TemporaryFolder()
+        defer { data.remove(); dir.remove() }
+        let run = RunDirectory(path: dir.path + "/run")
+        let events = Events()
+        let trainer = Trainer(session: try TrainingSession.fresh(data: data.path, model: Self.model,
+                                                                  options: Self.options(steps: 3), run: run),
+                              onEvent: events.receive)
+        defer { trainer.stop() }
+        try Self.obstructSaving(run)
+        trainer.pause()
+        trainer.saveNow()
+        trainer.start()
+        try Self.waitUntil("the pause") { trainer.status.phase == .paused }
+        try Self.waitUntil("the failed save's event") { !events.saveFailures.isEmpty }
+        #expect(events.saveFailures.map(\.step) == [0])
+        #expect(events.saveFailures.first?.failure.description.contains(run.checkpointPath) == true)
+        #expect(trainer.status.phase == .paused)
+
+        trainer.resume()
+        let outcome = try Self.outcome(trainer)
+        guard case .failed(let step, .save(let error)) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(step == 0, "the run trained on after a failed save")
+        #expect(error.description.contains(run.checkpointPath))
+        #expect(trainer.samples(after: 0).samples.isEmpty)
+    }
+
+    /// `saveNow` while paused fails: an event says so and the trainer stays paused; once the
+    /// folder is usable again, the pending save is made when the run resumes.
+    @Test func aFailedSaveWhilePausedIsReportedAndMadeOnResume() throws {
+        let data = try Self.dataFolder(), dir = try TemporaryFolder()
+        defer { data.remove(); dir.remove() }
+        let run = RunDirectory(path: dir.path + "/run")
+        let events = Events()
+        let trainer = Trainer(session: try TrainingSession.fresh(data: data.path, model: Self.model,
+                                                                  options: Self.options(steps: 2), run: run),
+                              onEvent: events.receive)
+        defer { trainer.stop() }
+        trainer.pause()
+        trainer.start()
+        try Self.waitUntil("the pause") { trainer.status.phase == .paused }
+        try Self.obstructSaving(run)
+        trainer.saveNow()
+        try Self.waitUntil("the failed save's event") { !events.saveFailures.isEmpty }
+        #expect(events.saveFailures.map(\.step) == [0])
+        #expect(trainer.status.phase == .paused)
+        #expect(events.checkpointSteps.isEmpty)
+
+        try Self.clearSaving(run)
+        trainer.resume()
+        #expect(try Self.outcome(trainer) == .completed(step: 2))
+        #expect(events.checkpointSteps == [0, 2], "the failed save is made when the pause ends")
+        #expect(events.saveFailures.count == 1)
     }
 
     /// An accumulated step's gradients are the mean of its micro-batches' gradients. They are
