@@ -194,6 +194,10 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try CommandSupport.run { try train() }
+    }
+
+    private func train() throws {
         let session: TrainingSession
         do {
             if resume {
