@@ -1,12 +1,18 @@
 import Foundation
+import Synchronization
 
-// Signal handlers can reach only globals; these are written before the handlers are installed
-// and read by them (and by the UI loop for `pendingSignal`).
-nonisolated(unsafe) private var wakeWriteFD: Int32 = -1
-nonisolated(unsafe) private var pendingSignal: Int32 = 0
-nonisolated(unsafe) private var savedTerminal = termios()
-nonisolated(unsafe) private var haveSavedTerminal = false
-nonisolated(unsafe) private var suspendRequested: Int32 = 0
+// Signal handlers can reach only globals, and may make only async-signal-safe calls: what they
+// share with the UI loop is in lock-free atomics. A Swift global is initialised on first use,
+// behind a once-lock a handler must never be the one to take, so `install` touches each of
+// these before it installs the first handler.
+private let wakeWriteFD = Atomic<Int32>(-1)
+private let pendingSignal = Atomic<Int32>(0)
+private let suspendRequested = Atomic<Bool>(false)
+private let haveSavedTerminal = Atomic<Bool>(false)
+// The tty modes: a struct no atomic holds. Written by `install` before it sets
+// `haveSavedTerminal`, only read after; a pointer, so a handler's read is no Swift access to
+// a global variable (which the exclusivity checks would track).
+nonisolated(unsafe) private let savedTerminal = UnsafeMutablePointer<termios>.allocate(capacity: 1)
 
 /// Restores the terminal whatever ends the program: SIGINT, SIGTERM and SIGHUP ask the UI loop
 /// to quit cleanly (through the wake pipe); a second such signal, or a crash, restores the tty
@@ -17,17 +23,19 @@ public enum TerminalGuard {
 
     /// Call before curses starts: remembers the tty modes and installs the handlers.
     public static func install(wakeFD: Int32) {
-        wakeWriteFD = wakeFD
-        haveSavedTerminal = tcgetattr(STDIN_FILENO, &savedTerminal) == 0
+        wakeWriteFD.store(wakeFD, ordering: .releasing)
+        _ = pendingSignal.load(ordering: .relaxed)
+        _ = suspendRequested.load(ordering: .relaxed)
+        haveSavedTerminal.store(tcgetattr(STDIN_FILENO, savedTerminal) == 0, ordering: .releasing)
         for s in quitSignals {
             signal(s) { sig in
-                if pendingSignal != 0 {
+                // The first quit signal is recorded for the UI loop; a second one ends the process.
+                guard pendingSignal.compareExchange(expected: 0, desired: sig, ordering: .acquiringAndReleasing).exchanged else {
                     TerminalGuard.emergencyRestore()
                     _exit(128 + sig)
                 }
-                pendingSignal = sig
                 var byte: UInt8 = 1
-                _ = write(wakeWriteFD, &byte, 1)
+                _ = write(wakeWriteFD.load(ordering: .acquiring), &byte, 1)
             }
         }
         installSuspendHandler()
@@ -45,17 +53,16 @@ public enum TerminalGuard {
     /// modes on, so the shell would receive mouse reports as typing).
     static func installSuspendHandler() {
         signal(SIGTSTP) { _ in
-            suspendRequested = 1
+            suspendRequested.store(true, ordering: .releasing)
             var byte: UInt8 = 2
-            _ = write(wakeWriteFD, &byte, 1)
+            _ = write(wakeWriteFD.load(ordering: .acquiring), &byte, 1)
         }
     }
 
     /// Whether Ctrl-Z asked to suspend since the last call.
     public static func takeSuspendRequest() -> Bool {
-        guard suspendRequested != 0 else { return false }
-        suspendRequested = 0
-        return true
+        // One exchange: a Ctrl-Z that lands between a test and a reset is not lost.
+        suspendRequested.exchange(false, ordering: .acquiringAndReleasing)
     }
 
     /// Stops the process as the default SIGTSTP would; returns when it is continued.
@@ -66,12 +73,15 @@ public enum TerminalGuard {
     }
 
     /// The signal that asked to quit, if any.
-    public static var requestedSignal: Int32? { pendingSignal == 0 ? nil : pendingSignal }
+    public static var requestedSignal: Int32? {
+        let sig = pendingSignal.load(ordering: .acquiring)
+        return sig == 0 ? nil : sig
+    }
 
     /// Puts the default handlers back (after curses has ended).
     public static func uninstall() {
         for s in quitSignals + crashSignals + [SIGTSTP] { signal(s, SIG_DFL) }
-        wakeWriteFD = -1
+        wakeWriteFD.store(-1, ordering: .releasing)
     }
 
     /// Mouse tracking off, synchronized output off, cursor on, main screen, attributes reset,
@@ -79,7 +89,7 @@ public enum TerminalGuard {
     static func emergencyRestore() {
         let seq: StaticString = "\u{1B}[?1006l\u{1B}[?1002l\u{1B}[?2026l\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l\r\n"
         _ = write(STDOUT_FILENO, seq.utf8Start, seq.utf8CodeUnitCount)
-        if haveSavedTerminal { _ = tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal) }
+        if haveSavedTerminal.load(ordering: .acquiring) { _ = tcsetattr(STDIN_FILENO, TCSANOW, savedTerminal) }
     }
 
     /// Runs `body` with the window-size and quit signals blocked, so that threads it starts

@@ -20,6 +20,8 @@ public final class BatchLoader: @unchecked Sendable {
     private var stopped = false
     private var failure: DataError?
     private var thread: Thread?
+    /// True from `start` until the thread's last write.
+    private var running = false
     private var waited = 0.0
     private var waits = 0
 
@@ -52,16 +54,20 @@ public final class BatchLoader: @unchecked Sendable {
         t.name = "maex data loader"
         t.stackSize = 8 << 20
         thread = t
+        running = true
         t.start()
     }
 
-    /// Ends the thread after the batch it is making; queued batches are dropped.
+    /// Ends the thread after the batch it is making, and waits for it; queued batches are
+    /// dropped. Once it returns the thread writes nothing more (such as the dataset's count of
+    /// files that failed), so the owner can read the final values.
     public func stop() {
         condition.lock()
+        defer { condition.unlock() }
         stopped = true
         queue.removeAll()
         condition.broadcast()
-        condition.unlock()
+        while running { condition.wait() }
     }
 
     /// The next batch, waiting for it if the loader is behind; the wait is added to
@@ -89,6 +95,12 @@ public final class BatchLoader: @unchecked Sendable {
     // MARK: loader thread
 
     private func run() {
+        defer {
+            condition.withLock {
+                running = false
+                condition.broadcast()
+            }
+        }
         while true {
             let batch: Batch
             do {

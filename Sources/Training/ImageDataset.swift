@@ -1,20 +1,23 @@
 import Foundation
 import Imaging
 import MAE
+import Synchronization
 
 /// The images of a training folder, decoded once and kept in memory while they fit.
 ///
 /// `open` decodes files in path order until the cache budget is spent; files that fail are
 /// dropped from the set with a `SkippedFile`. Files past the budget are decoded when a batch
 /// needs them (each time); one that fails then is skipped at that point and reported once.
-/// Opening fails only if no file decodes. Not thread-safe: after `open`, one loader uses it.
+/// Opening fails only if no file decodes. Safe to share between threads: `open` fixes
+/// everything but the record of files that failed later, which sits behind a lock (the loader
+/// thread writes it, the command reads its count when the run is over).
 ///
 /// With `maxShorterSide`, an image whose shorter side is longer is shrunk (bicubic, aspect
 /// kept) right after decoding: the trainer asks for 4 × the model's side, so even the smallest
 /// RandomResizedCrop window (20% of the area, ≈ 0.45 of a side) is still downsampled, while the
 /// loader's work and the cache shrink by the square of the factor (a 1411² photo for a 64 px
 /// model: 24 MB → 0.8 MB).
-public final class ImageDataset: @unchecked Sendable {
+public final class ImageDataset: Sendable {
     public typealias Decoder = @Sendable (String) throws(ImageError) -> RGBImage
 
     public let folder: String
@@ -23,18 +26,18 @@ public final class ImageDataset: @unchecked Sendable {
     /// Files dropped at open, in path order.
     public let skippedAtOpen: [SkippedFile]
     /// Bytes of decoded pixels held in memory.
-    public private(set) var cachedBytes = 0
+    public let cachedBytes: Int
     public let cacheBudget: Int
 
-    private var cache: [RGBImage?]
+    private let cache: [RGBImage?]
     /// Files past the budget that failed when a batch needed them (reported once each).
-    private var failedLater: [Int: String] = [:]
+    private let failedLater = Mutex<[Int: String]>([:])
     private let decode: Decoder
     public let maxShorterSide: Int?
 
     public var count: Int { files.count }
     /// Files that failed when a batch needed them.
-    public var failedCount: Int { failedLater.count }
+    public var failedCount: Int { failedLater.withLock { $0.count } }
     public var cachedCount: Int { cache.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
 
     /// Lists `folder` and decodes its images; see the type's comment. `budget` is in bytes of
@@ -90,13 +93,18 @@ public final class ImageDataset: @unchecked Sendable {
     /// the first time a file fails, so the caller reports it once.
     public func image(at i: Int) -> (image: RGBImage?, failure: SkippedFile?, firstFailure: Bool) {
         if let image = cache[i] { return (image, nil, false) }
-        if let reason = failedLater[i] { return (nil, SkippedFile(path: files[i], reason: reason), false) }
+        if let reason = failedLater.withLock({ $0[i] }) { return (nil, SkippedFile(path: files[i], reason: reason), false) }
         do {
             return (Self.shrunk(try decode(files[i]), maxShorterSide: maxShorterSide), nil, false)
         } catch {
             let reason = Self.reason(error, path: files[i])
-            failedLater[i] = reason
-            return (nil, SkippedFile(path: files[i], reason: reason), true)
+            // Decoded outside the lock; whoever records the failure first reports it.
+            let first = failedLater.withLock { failed in
+                guard failed[i] == nil else { return false }
+                failed[i] = reason
+                return true
+            }
+            return (nil, SkippedFile(path: files[i], reason: reason), first)
         }
     }
 

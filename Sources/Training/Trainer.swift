@@ -182,14 +182,14 @@ public final class Trainer: @unchecked Sendable {
             phase = .paused
             control.unlock()
             onEvent(.paused(step: state.step))
-            if save, saveState() != nil { save = false }  // a failed save is reported again after the pause
+            if save { save = saveWhilePaused() }
             control.lock()
             while pauseRequested && !stopRequested {
                 serveSnapshots()
                 if saveRequested {
                     saveRequested = false
                     control.unlock()
-                    _ = saveState()
+                    save = saveWhilePaused()
                     control.lock()
                     continue
                 }
@@ -202,6 +202,15 @@ public final class Trainer: @unchecked Sendable {
         }
         if let at = stopAtStep, state.step >= at { stopRequested = true }
         return (stopRequested, save)
+    }
+
+    /// Saves while paused, called without `control` held; returns whether the save is still to
+    /// do. A failure cannot end the run here (the owner is waiting to resume it), so it is
+    /// reported as an event and the save is tried again when the pause ends.
+    private func saveWhilePaused() -> Bool {
+        guard case .failed(let step, let failure)? = saveState() else { return false }
+        onEvent(.saveFailed(step: step, failure))
+        return true
     }
 
     /// Called with `control` held; copies without holding it.

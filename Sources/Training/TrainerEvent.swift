@@ -44,6 +44,9 @@ public enum TrainerEvent: Sendable {
     case log(TrainingSample, meanLoss: Double, imagesPerSecond: Double)
     case skipped(SkippedFile)
     case checkpoint(path: String, step: Int)
+    /// A save while paused failed (`failure` says why); the run stays paused and tries again
+    /// when the pause ends, and a failure then ends the run as any failed save does.
+    case saveFailed(step: Int, TrainerFailure)
     case paused(step: Int)
     case resumed(step: Int)
     case finished(TrainerOutcome)

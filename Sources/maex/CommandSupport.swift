@@ -18,13 +18,21 @@ enum CommandSupport {
         FileHandle.standardError.write(Data("maex: warning: \(message)\n".utf8))
     }
 
-    /// Prints the error as one line and returns the exit code to throw.
-    static func fail(_ message: String) -> ExitCode {
-        printError(message)
-        return failure
+    /// A command's error for bad input, printed as `maex: <message>` by `run` when it ends the
+    /// command. Printing there, not where the error is made, keeps a caller that recovers
+    /// (`try?`, a fallback) from printing an error that did not happen.
+    struct Failure: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
     }
 
-    /// Runs `body`, turning the project's typed errors into one line on stderr and exit 1.
+    /// The error to throw for bad input; nothing is printed until it reaches `run`.
+    static func fail(_ message: String) -> Failure {
+        Failure(message: message)
+    }
+
+    /// Runs `body`, turning the project's typed errors and `fail`'s into one line on stderr and
+    /// exit 1.
     static func run(_ body: () throws -> Void) throws {
         do {
             try body()
@@ -35,7 +43,8 @@ enum CommandSupport {
         } catch let error as CleanExit {
             throw error
         } catch {
-            throw fail(String(describing: error))
+            printError(String(describing: error))
+            throw failure
         }
     }
 

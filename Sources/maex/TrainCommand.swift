@@ -178,6 +178,10 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try CommandSupport.run { try train() }
+    }
+
+    private func train() throws {
         let session: TrainingSession
         do {
             if resume {
@@ -288,6 +292,7 @@ struct TrainCommand: ParsableCommand {
         }
         progress.message(String(format: "data wait: %.3f s in %d of %d steps (%.1f%% of %.1f s training)",
                                 wait.seconds, wait.count, steps, 100 * wait.seconds / max(elapsed, 1e-9), elapsed))
+        // Final: the trainer has ended, and its loader thread (which records the failures) with it.
         let skipped = session.dataset.skippedAtOpen.count + session.dataset.failedCount
         if skipped > 0 {
             progress.message("skipped \(skipped) file\(skipped == 1 ? "" : "s") that did not decode (listed above and in metrics.jsonl)")

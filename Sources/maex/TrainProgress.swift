@@ -55,6 +55,8 @@ final class TrainProgress: @unchecked Sendable {
         case .checkpoint(let path, let step):
             lock.withLock { savedStep = step }
             message("saved \(path) at step \(step)")
+        case .saveFailed(let step, let failure):
+            message("warning: step \(step) not saved: \(failure)", toError: true)
         case .paused(let step):
             message("paused at step \(step)")
         case .resumed(let step):

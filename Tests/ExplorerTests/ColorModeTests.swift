@@ -54,7 +54,10 @@ import Imaging
         var distinct = Set<UInt8>()
         for y in 0..<4 {
             for x in 0..<4 {
-                guard case .indexed(let i) = q.color(v, other, other, x: x, y: y) else { return }
+                guard case .indexed(let i) = q.color(v, other, other, x: x, y: y) else {
+                    Issue.record("\(mode) gave a colour that is not indexed")
+                    return
+                }
                 distinct.insert(i)
                 sum += Double(Palette256.color(i).r)
             }
@@ -73,7 +76,11 @@ import Imaging
             var values = Set<Int>()
             for y in 0..<4 {
                 for x in 0..<4 {
-                    if case .indexed(let i) = q.color(v, v, v, x: x, y: y) { values.insert(Int(Palette256.color(i).r)) }
+                    guard case .indexed(let i) = q.color(v, v, v, x: x, y: y) else {
+                        Issue.record("grey \(v) gave a colour that is not indexed")
+                        return
+                    }
+                    values.insert(Int(Palette256.color(i).r))
                 }
             }
             #expect(values.max()! - values.min()! <= 13, "grey \(v): \(values.sorted())")

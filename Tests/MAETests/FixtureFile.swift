@@ -105,12 +105,14 @@ struct FixtureCase {
         try FixtureCase(model: .bundled("\(name).model"), case: .bundled("\(name).case"), name: name)
     }
 
-    /// Cases made with mae_reference.py under $MAEX_EXTRA_CASES (prefixes of *.case.safetensors),
-    /// when that folder exists; none otherwise.
+    /// The folder of extra cases, $MAEX_EXTRA_CASES; the tests that read it are skipped without it.
+    static var extraFolder: String? { ProcessInfo.processInfo.environment["MAEX_EXTRA_CASES"] }
+
+    /// Cases made with mae_reference.py in `extraFolder` (prefixes of *.case.safetensors); an
+    /// unreadable folder is an error, not an empty list.
     static func extra() throws -> [FixtureCase] {
-        guard let dir = ProcessInfo.processInfo.environment["MAEX_EXTRA_CASES"],
-              let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
-        return try names.filter { $0.hasSuffix(".case.safetensors") }.sorted().map { file in
+        guard let dir = extraFolder else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".case.safetensors") }.sorted().map { file in
             let prefix = String(file.dropLast(".case.safetensors".count))
             let url = URL(fileURLWithPath: dir).appendingPathComponent(prefix)
             return try FixtureCase(model: FixtureFile(url: url.appendingPathExtension("model.safetensors")),

@@ -119,6 +119,35 @@ import Testing
         #expect(first.end.epoch >= 2)
     }
 
+    /// `stop()` returns once the loader thread has ended: the decode in progress is finished
+    /// and none follows, so what the thread records (the dataset's failures) is final.
+    @Test func stopWaitsForTheLoaderThread() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        for name in ["a", "b"] { try dir.write("\(name).png", [0]) }
+        final class Decodes: @unchecked Sendable { let lock = NSLock(); var started = 0; var running = 0 }
+        let decodes = Decodes()
+        // Budget 0: every batch decodes its files, each slowly.
+        let decode: ImageDataset.Decoder = { (path: String) throws(ImageError) -> RGBImage in
+            decodes.lock.withLock { decodes.started += 1; decodes.running += 1 }
+            Thread.sleep(forTimeInterval: 0.2)
+            decodes.lock.withLock { decodes.running -= 1 }
+            return RGBImage(width: 8, height: 8, fill: (0.5, 0.5, 0.5))
+        }
+        let data = try ImageDataset.open(folder: dir.path, cacheBudget: 0, decode: decode)
+        let atOpen = decodes.lock.withLock { decodes.started }
+        let loader = Self.loader(data)
+        loader.start()
+        let deadline = Date().addingTimeInterval(30)
+        while decodes.lock.withLock({ decodes.started }) == atOpen && Date() < deadline { usleep(1000) }
+        try #require(decodes.lock.withLock { decodes.started } > atOpen, "the loader never decoded")
+        loader.stop()
+        let stopped = decodes.lock.withLock { (decodes.started, decodes.running) }
+        #expect(stopped.1 == 0, "stop() returned during a decode")
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(decodes.lock.withLock { decodes.started } == stopped.0, "the loader decoded after stop()")
+    }
+
     @Test func theTrainerWaitIsMeasured() throws {
         let (data, dir) = try Self.colouredDataset()
         defer { dir.remove() }

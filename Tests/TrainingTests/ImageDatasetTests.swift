@@ -76,6 +76,47 @@ import Testing
         }
     }
 
+    /// The data set is shared between threads (the loader, and the command reading the count
+    /// at the end): a file that fails for several callers at once is recorded, counted and
+    /// reported as new exactly once.
+    @Test func aLateFailureSeenByManyThreadsIsReportedOnce() throws {
+        let dir = try TemporaryFolder()
+        defer { dir.remove() }
+        for name in ["a", "b"] { try dir.write("\(name).png", [0]) }
+        final class Opened: @unchecked Sendable { var done = false; let lock = NSLock() }
+        let opened = Opened()
+        // Budget 0: a.png decodes at open; b.png is first decoded later, and then fails slowly,
+        // so every thread is inside the decoder before any failure is recorded.
+        let decode: ImageDataset.Decoder = { (path: String) throws(ImageError) -> RGBImage in
+            if opened.lock.withLock({ opened.done }) {
+                Thread.sleep(forTimeInterval: 0.1)
+                throw .corrupt(path: path, reason: "bad data")
+            }
+            return RGBImage(width: 8, height: 8, fill: (0.5, 0.5, 0.5))
+        }
+        let data = try ImageDataset.open(folder: dir.path, cacheBudget: 0, decode: decode)
+        opened.lock.withLock { opened.done = true }
+        let b = try #require(data.files.firstIndex { $0.hasSuffix("b.png") })
+
+        final class Answers: @unchecked Sendable { var all: [(failed: Bool, first: Bool)] = []; let lock = NSLock() }
+        let answers = Answers()
+        let group = DispatchGroup()
+        for _ in 0..<4 {
+            group.enter()
+            Thread {
+                let (image, failure, first) = data.image(at: b)
+                let failed = image == nil && failure?.reason.contains("bad data") == true
+                answers.lock.withLock { answers.all.append((failed, first)) }
+                group.leave()
+            }.start()
+        }
+        #expect(group.wait(timeout: .now() + 30) == .success, "the threads did not finish")
+        let all = answers.lock.withLock { answers.all }
+        #expect(all.count == 4 && all.allSatisfy(\.failed))
+        #expect(all.filter(\.first).count == 1, "reported as new \(all.filter(\.first).count) times")
+        #expect(data.failedCount == 1)
+    }
+
     /// Each file is decoded once while it fits the budget; past it, files are decoded when used.
     @Test func decodesOnceWithinTheBudget() throws {
         let dir = try TemporaryFolder()

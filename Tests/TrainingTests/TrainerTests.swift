@@ -30,12 +30,49 @@ import Testing
         return dir
     }
 
-    static func train(_ session: TrainingSession, stopAfter: Int? = nil) -> (TrainerOutcome?, [TrainingSample]) {
+    static func train(_ session: TrainingSession, stopAfter: Int? = nil) throws -> (TrainerOutcome?, [TrainingSample]) {
         let trainer = Trainer(session: session)
         if let stopAfter { trainer.stop(afterStep: stopAfter) }
         trainer.start()
-        let outcome = trainer.wait()
+        let outcome = try Self.outcome(trainer)
         return (outcome, trainer.samples(after: 0).samples)
+    }
+
+    /// Polls `condition` until it holds; past the deadline the test fails (and stops) instead
+    /// of hanging the run. Generous: debug builds on a busy machine are slow.
+    static func waitUntil(_ what: String, seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation,
+                          _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        try #require(condition(), "waited \(seconds) s for \(what)", sourceLocation: sourceLocation)
+    }
+
+    /// The trainer's outcome, once its thread has ended (within the deadline).
+    static func outcome(_ trainer: Trainer, sourceLocation: SourceLocation = #_sourceLocation) throws -> TrainerOutcome {
+        try waitUntil("the trainer to finish", sourceLocation: sourceLocation) { trainer.status.phase == .finished }
+        return try #require(trainer.wait(), sourceLocation: sourceLocation)
+    }
+
+    /// The trainer's events, as its `onEvent` receives them.
+    final class Events: @unchecked Sendable {
+        private let lock = NSLock()
+        private var events: [TrainerEvent] = []
+        func receive(_ event: TrainerEvent) { lock.withLock { events.append(event) } }
+        var all: [TrainerEvent] { lock.withLock { events } }
+        var saveFailures: [(step: Int, failure: TrainerFailure)] {
+            all.compactMap { if case .saveFailed(let step, let failure) = $0 { (step, failure) } else { nil } }
+        }
+        var checkpointSteps: [Int] { all.compactMap { if case .checkpoint(_, let step) = $0 { step } else { nil } } }
+    }
+
+    /// Makes saving fail without touching the folder or the metrics: the checkpoint is written
+    /// to `<name>.next` first, and a folder stands there.
+    static func obstructSaving(_ run: RunDirectory) throws {
+        try FileManager.default.createDirectory(atPath: run.checkpointPath + ".next/in-the-way", withIntermediateDirectories: true)
+    }
+
+    static func clearSaving(_ run: RunDirectory) throws {
+        try FileManager.default.removeItem(atPath: run.checkpointPath + ".next")
     }
 
     static func checkpointStep(_ run: RunDirectory) throws -> Int? {
@@ -47,19 +84,19 @@ import Testing
         let data = try Self.dataFolder(), dir = try TemporaryFolder()
         defer { data.remove(); dir.remove() }
         let straightRun = RunDirectory(path: dir.path + "/straight")
-        let (straight, straightSamples) = Self.train(try TrainingSession.fresh(
+        let (straight, straightSamples) = try Self.train(try TrainingSession.fresh(
             data: data.path, model: Self.model, options: Self.options(steps: 20), run: straightRun))
         #expect(straight == .completed(step: 20))
         #expect(straightSamples.map(\.step) == Array(1...20))
 
         let splitRun = RunDirectory(path: dir.path + "/split")
-        let (first, firstSamples) = Self.train(try TrainingSession.fresh(
+        let (first, firstSamples) = try Self.train(try TrainingSession.fresh(
             data: data.path, model: Self.model, options: Self.options(steps: 20), run: splitRun), stopAfter: 10)
         #expect(first == .stopped(step: 10))
         #expect(try Self.checkpointStep(splitRun) == 10)
         let resumed = try TrainingSession.resume(run: splitRun)
         #expect(resumed.state.step == 10 && resumed.state.micro == 10)
-        let (second, secondSamples) = Self.train(resumed)
+        let (second, secondSamples) = try Self.train(resumed)
         #expect(second == .completed(step: 20))
 
         let split = firstSamples + secondSamples
@@ -87,13 +124,14 @@ import Testing
         let run = RunDirectory(path: dir.path)
         let trainer = Trainer(session: try TrainingSession.fresh(data: data.path, model: Self.model,
                                                                   options: Self.options(steps: 1_000_000), run: run))
+        defer { trainer.stop() }  // a failed wait must not leave it training
         trainer.start()
-        while trainer.status.step < 3 { Thread.sleep(forTimeInterval: 0.005) }
+        try Self.waitUntil("three steps") { trainer.status.step >= 3 }
         let snapshot = trainer.snapshot()
         #expect(snapshot.config == Self.model)
         #expect(snapshot.weights().allSatisfy { $0.isFinite })
         trainer.stop()
-        let outcome = try #require(trainer.wait())
+        let outcome = try Self.outcome(trainer)
         guard case .stopped(let step) = outcome else { Issue.record("\(outcome)"); return }
         #expect(step >= 3)
         #expect(try Self.checkpointStep(run) == step)
@@ -106,18 +144,19 @@ import Testing
         let session = try TrainingSession.fresh(data: data.path, model: Self.model,
                                                 options: Self.options(steps: 1_000_000), run: nil)
         let trainer = Trainer(session: session)
+        defer { trainer.stop() }
         trainer.pause()
         trainer.start()
-        while trainer.status.phase != .paused { Thread.sleep(forTimeInterval: 0.005) }
+        try Self.waitUntil("the pause") { trainer.status.phase == .paused }
         #expect(trainer.status.step == 0)
         let copy = trainer.snapshot()
         #expect(copy.weights() == session.model.weights())
         Thread.sleep(forTimeInterval: 0.05)
         #expect(trainer.status.step == 0)
         trainer.resume()
-        while trainer.status.step < 2 { Thread.sleep(forTimeInterval: 0.005) }
+        try Self.waitUntil("two steps") { trainer.status.step >= 2 }
         trainer.stop()
-        #expect(trainer.wait() != nil)
+        #expect(try Self.outcome(trainer).step >= 2)
         // After the thread ends, a snapshot is the final weights.
         #expect(trainer.snapshot().weights() == session.model.weights())
     }
@@ -130,8 +169,8 @@ import Testing
         let run = RunDirectory(path: dir.path)
         var options = Self.options(steps: 50, saveEvery: 1, lr: 1e30)
         options.warmupSteps = 0
-        let (outcome, samples) = Self.train(try TrainingSession.fresh(data: data.path, model: Self.model,
-                                                                       options: options, run: run))
+        let (outcome, samples) = try Self.train(try TrainingSession.fresh(data: data.path, model: Self.model,
+                                                                           options: options, run: run))
         guard case .failed(let step, .nonFiniteLoss(let bad, _)) = outcome else { Issue.record("\(String(describing: outcome))"); return }
         #expect(bad == step + 1)
         #expect(samples.count == step)
@@ -145,7 +184,7 @@ import Testing
         let data = try Self.dataFolder(), dir = try TemporaryFolder()
         defer { data.remove(); dir.remove() }
         let run = RunDirectory(path: dir.path + "/run")
-        _ = Self.train(try TrainingSession.fresh(data: data.path, model: Self.model, options: Self.options(steps: 2), run: run))
+        _ = try Self.train(try TrainingSession.fresh(data: data.path, model: Self.model, options: Self.options(steps: 2), run: run))
         let before = try Data(contentsOf: URL(fileURLWithPath: run.checkpointPath))
 
         let session = try TrainingSession.resume(run: run) { (c: inout RunConfig) throws(RunError) in
@@ -153,13 +192,14 @@ import Testing
             c.training.saveEvery = 4
         }
         let trainer = Trainer(session: session)
+        defer { trainer.stop() }
         trainer.pause()
         trainer.start()
-        while trainer.status.phase != .paused { Thread.sleep(forTimeInterval: 0.005) }
+        try Self.waitUntil("the pause") { trainer.status.phase == .paused }
         try FileManager.default.moveItem(atPath: run.path, toPath: dir.path + "/moved")
         try Data("not a folder".utf8).write(to: URL(fileURLWithPath: run.path))
         trainer.resume()
-        let outcome = try #require(trainer.wait())
+        let outcome = try Self.outcome(trainer)
         guard case .failed(let step, .save(let error)) = outcome else { Issue.record("\(outcome)"); return }
         #expect(step == 4)
         #expect(error.description.contains(run.path))
@@ -168,17 +208,112 @@ import Testing
         #expect(try Checkpoint.load(path: dir.path + "/moved/checkpoint.safetensors").config == Self.model)
     }
 
+    /// A save asked for as the pause begins fails: the failure is an event, the run stays
+    /// paused, and the save is tried again when the pause ends, where failing ends the run
+    /// before any step (it does not train on with nothing saved).
+    @Test func aFailedSaveAtThePauseIsReportedAndTriedAgainOnResume() throws {
+        let data = try Self.dataFolder(), dir = try TemporaryFolder()
+        defer { data.remove(); dir.remove() }
+        let run = RunDirectory(path: dir.path + "/run")
+        let events = Events()
+        let trainer = Trainer(session: try TrainingSession.fresh(data: data.path, model: Self.model,
+                                                                  options: Self.options(steps: 3), run: run),
+                              onEvent: events.receive)
+        defer { trainer.stop() }
+        try Self.obstructSaving(run)
+        trainer.pause()
+        trainer.saveNow()
+        trainer.start()
+        try Self.waitUntil("the pause") { trainer.status.phase == .paused }
+        try Self.waitUntil("the failed save's event") { !events.saveFailures.isEmpty }
+        #expect(events.saveFailures.map(\.step) == [0])
+        #expect(events.saveFailures.first?.failure.description.contains(run.checkpointPath) == true)
+        #expect(trainer.status.phase == .paused)
+
+        trainer.resume()
+        let outcome = try Self.outcome(trainer)
+        guard case .failed(let step, .save(let error)) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(step == 0, "the run trained on after a failed save")
+        #expect(error.description.contains(run.checkpointPath))
+        #expect(trainer.samples(after: 0).samples.isEmpty)
+    }
+
+    /// `saveNow` while paused fails: an event says so and the trainer stays paused; once the
+    /// folder is usable again, the pending save is made when the run resumes.
+    @Test func aFailedSaveWhilePausedIsReportedAndMadeOnResume() throws {
+        let data = try Self.dataFolder(), dir = try TemporaryFolder()
+        defer { data.remove(); dir.remove() }
+        let run = RunDirectory(path: dir.path + "/run")
+        let events = Events()
+        let trainer = Trainer(session: try TrainingSession.fresh(data: data.path, model: Self.model,
+                                                                  options: Self.options(steps: 2), run: run),
+                              onEvent: events.receive)
+        defer { trainer.stop() }
+        trainer.pause()
+        trainer.start()
+        try Self.waitUntil("the pause") { trainer.status.phase == .paused }
+        try Self.obstructSaving(run)
+        trainer.saveNow()
+        try Self.waitUntil("the failed save's event") { !events.saveFailures.isEmpty }
+        #expect(events.saveFailures.map(\.step) == [0])
+        #expect(trainer.status.phase == .paused)
+        #expect(events.checkpointSteps.isEmpty)
+
+        try Self.clearSaving(run)
+        trainer.resume()
+        #expect(try Self.outcome(trainer) == .completed(step: 2))
+        #expect(events.checkpointSteps == [0, 2], "the failed save is made when the pause ends")
+        #expect(events.saveFailures.count == 1)
+    }
+
+    /// An accumulated step's gradients are the mean of its micro-batches' gradients. They are
+    /// read back from AdamW's first moment, which after one step is (1 − β1)·g; the weights
+    /// cannot tell, since Adam's update hardly changes when every gradient doubles. A sum, or
+    /// the last micro-batch alone, fails.
     @Test func accumulationAveragesMicroBatches() throws {
         let data = try Self.dataFolder()
         defer { data.remove() }
-        var options = Self.options(steps: 3)
+        var options = Self.options(steps: 1)
         options.accum = 2
         let session = try TrainingSession.fresh(data: data.path, model: Self.model, options: options, run: nil)
         #expect(session.plan.effectiveBatch == 4)
-        let (outcome, samples) = Self.train(session)
-        #expect(outcome == .completed(step: 3))
-        #expect(samples.count == 3)
-        // Three steps of two micro-batches of two images over two files: 12 images, 6 epochs.
-        #expect(samples.last?.epoch == 6)
+        let initial = session.model.copy()
+        let (outcome, samples) = try Self.train(session)
+        #expect(outcome == .completed(step: 1))
+        let sample = try #require(samples.first)
+        // One step of two micro-batches of two images over two files: 4 images, 2 epochs.
+        #expect(sample.epoch == 2)
+
+        // The step's two micro-batches again (batches depend only on seed, position and micro
+        // index), each through the weights before the step.
+        let loader = BatchLoader(dataset: session.dataset, augmentation: Augmentation(side: Self.model.imgSize, options: options),
+                                 maskNoise: MaskNoise(strategy: .random, ratio: options.maskRatio, gridSize: Self.model.gridSize),
+                                 batchSize: options.batchSize, seed: session.state.seed, start: DataPosition(), micro: 0)
+        loader.start()
+        defer { loader.stop() }
+        var losses: [Double] = [], micro: [[Float]] = []
+        for _ in 0..<2 {
+            let batch = try loader.next()
+            var g = [Float](repeating: 0, count: initial.table.count)
+            let loss = g.withUnsafeMutableBufferPointer {
+                initial.lossAndGradients(images: batch.images, noise: batch.noise, batch: batch.count,
+                                         maskRatio: batch.maskRatio, gradients: $0)
+            }
+            losses.append(Double(loss))
+            micro.append(g)
+        }
+        #expect(abs(sample.loss - (losses[0] + losses[1]) / 2) < 1e-5 * abs(sample.loss))
+
+        let beta1 = Float(1 - session.optimizer.beta1)
+        let trainable = initial.table.entries.filter(\.trainable).flatMap { Array($0.range) }
+        let mean = trainable.map { (micro[0][$0] + micro[1][$0]) / 2 }
+        let accumulated = trainable.map { session.optimizer.m[$0] / beta1 }
+        let scale = try #require(mean.map(abs).max())
+        #expect(scale > 0)
+        let worst = zip(accumulated, mean).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= 1e-4 * scale, "accumulated gradients differ from the micro-batches' mean by \(worst) (scale \(scale))")
+        // The micro-batches differ, so the mean is neither of them.
+        let apart = trainable.map { abs(micro[0][$0] - micro[1][$0]) }.max() ?? 0
+        #expect(apart > 0.01 * scale)
     }
 }

@@ -78,6 +78,7 @@ public final class TrainingFeed: LiveFeed {
             changed = true
             switch event {
             case .checkpoint(let path, let step): state.message = "saved \((path as NSString).lastPathComponent) at step \(step)"
+            case .saveFailed(let step, let failure): state.message = "step \(step) not saved: \(failure) (tried again on resume)"
             case .paused(let step): state.phase = "paused at step \(step)"
             case .resumed: state.phase = stopRequested ? state.phase : nil
             case .skipped(let file): state.message = "skipped \(file.path): \(file.reason)"
