@@ -23,7 +23,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound(let folder):
             "\(folder): no such folder"
         case .notADirectory(let folder):
-            "\(folder): not a folder (--data takes a folder of PNG or JPEG images)"
+            "\(folder): not a folder (training reads a folder of PNG or JPEG images)"
         case .unreadable(let folder, let reason):
             "\(folder): cannot read the folder: \(reason)"
         case .empty(let folder):

@@ -3,7 +3,7 @@ import MAE
 /// What stops a run from starting, saving or resuming. Every case names the file or folder.
 public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(path: String, reason: String)
-    /// --resume on a folder without a complete run, or a new run on a folder that holds one.
+    /// A resume of a folder without a complete run, or a new run on a folder that holds one.
     case notResumable(path: String, reason: String)
     case alreadyARun(path: String)
     case badConfig(path: String, reason: String)
@@ -17,7 +17,7 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
         case .io(let path, let reason): "\(path): \(reason)"
         case .notResumable(let path, let reason): "\(path): cannot resume: \(reason)"
         case .alreadyARun(let path):
-            "\(path): already holds a run (checkpoint.safetensors); add --resume to continue it, or choose another --run folder"
+            "\(path): already holds a run (checkpoint.safetensors); resume it, or choose another run folder"
         case .badConfig(let path, let reason): "\(path): \(reason)"
         case .checkpoint(let e): e.description
         case .data(let e): e.description

@@ -27,7 +27,7 @@ public enum TrainerFailure: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .nonFiniteLoss(let step, let loss):
             "the loss became \(loss.isNaN ? "NaN" : loss > 0 ? "+inf" : "-inf") at step \(step); training stopped, the last good checkpoint is kept "
-                + "(try a lower --lr or --blr, or more --warmup-steps)"
+                + "(a lower learning rate or a longer warmup may help)"
         case .save(let e): "cannot save: \(e)"
         case .data(let e): e.description
         }

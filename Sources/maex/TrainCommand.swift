@@ -194,7 +194,7 @@ struct TrainCommand: ParsableCommand {
         } catch let error as TrainModelConfig.Problem {
             throw ValidationError(error.description)
         } catch {
-            throw CommandSupport.fail("\(error)")
+            throw CommandSupport.fail(Self.withFlags("\(error)", for: error))
         }
 
         let plan = session.plan
@@ -222,6 +222,21 @@ struct TrainCommand: ParsableCommand {
         if case .failed = outcome { throw CommandSupport.failure }
         if case .completed(let step) = outcome, let export, let run = session.run {
             try Self.export(run: run, session: session, step: step, to: export, progress: progress)
+        }
+    }
+
+    /// A Training error's message with the flags that change what it is about: the module
+    /// speaks of folders and learning rates, the command line of --data, --resume and --lr.
+    static func withFlags(_ message: String, for error: any Error) -> String {
+        switch error {
+        case RunError.alreadyARun, TrainerFailure.save(.alreadyARun):
+            message + " (--resume continues it; --run chooses the folder)"
+        case RunError.data(.notADirectory), DataError.notADirectory, TrainerFailure.data(.notADirectory):
+            message + " (--data takes a folder of PNG or JPEG images)"
+        case TrainerFailure.nonFiniteLoss:
+            message + " (try a lower --lr or --blr, or more --warmup-steps)"
+        default:
+            message
         }
     }
 
@@ -281,7 +296,7 @@ struct TrainCommand: ParsableCommand {
         case .stopped(let step):
             progress.message("stopped at step \(step); saved \(checkpoint) (continue with --resume)")
         case .failed(let step, let failure):
-            progress.message("maex: \(failure)", toError: true)
+            progress.message("maex: " + Self.withFlags(failure.description, for: failure), toError: true)
             if let last = progress.lastCheckpointStep ?? (session.resumed ? session.state.step : nil) {
                 var line = "last good checkpoint: \(checkpoint) (step \(last))"
                 if case .save = failure { line += "; continue with --resume once the folder is writable" }

@@ -46,6 +46,20 @@ import Testing
                              "--threads", "1"] + extra)
     }
 
+    /// The Training module's errors speak of folders; the command adds the flags that fix them.
+    @Test func errorsNameTheFlagsThatFixThem() throws {
+        let f = try Folders()
+        defer { f.remove() }
+        let notAFolder = try MaexProcess.run(["train", "--data", f.data + "/text.png", "--run", f.run, "--config",
+                                              Self.tinyModel, "--steps", "1"])
+        #expect(notAFolder.status == 1 && notAFolder.stderr.contains("not a folder")
+                && notAFolder.stderr.contains("--data takes a folder of PNG or JPEG images"), "\(notAFolder.stderr)")
+        #expect(try Self.train(f, ["--steps", "1"]).status == 0)
+        let again = try Self.train(f, ["--steps", "1"])
+        #expect(again.status == 1 && again.stderr.contains("already holds a run")
+                && again.stderr.contains("--resume continues it"), "\(again.stderr)")
+    }
+
     @Test func trainsAndWritesTheRunFolder() throws {
         let f = try Folders()
         defer { f.remove() }
