@@ -3,8 +3,8 @@ import Training
 
 /// What `maex train` prints while the trainer runs (called from the trainer thread).
 /// Not a terminal: one plain line per log interval. A terminal: one progress line redrawn in
-/// place with \r; messages (warnings, saves) print above it. The live view of a later release
-/// replaces this type, not the trainer.
+/// place with \r; messages (warnings, saves) print above it. The live view (`--tui`, TrainTUI)
+/// takes its place on a terminal; the trainer is the same.
 final class TrainProgress: @unchecked Sendable {
     private let lock = NSLock()
     private let totalSteps: Int

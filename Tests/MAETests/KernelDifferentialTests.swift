@@ -235,8 +235,17 @@ import Testing
         }
     }
 
-    /// The training head's gather of removed rows and the scatter of their gradients back.
+    /// The training head's gather of removed rows and the scatter of their gradients back, and
+    /// the element-wise add (the token assembly's residual on large buffers) and the zeroing of
+    /// a gradient buffer.
     func rows(_ label: String) {
+        let n = 40_000, a = randomArray(n, seed: 52), b = randomArray(n, seed: 53)
+        var sum = [Float](repeating: .nan, count: n)
+        residualForward(out: &sum, a: a, b: b, count: n)
+        #expect(sum == zip(a, b).map { $0 + $1 }, "\(label) add")
+        ck_zero(&sum, n - 1)
+        #expect(sum[0..<(n - 1)].allSatisfy { $0 == 0 } && sum[n - 1] == a[n - 1] + b[n - 1], "\(label) zero")
+
         let W = 7, total = 9, x = randomArray(total * W, seed: 51), picked = [0, 3, 4, 8]
         var compact = [Float](repeating: .nan, count: picked.count * W)
         gatherRows(&compact, from: x, rows: picked, count: picked.count, width: W)
