@@ -50,3 +50,12 @@ func weightedSum(_ out: [Float], _ w: [Float]) -> Double {
     for i in out.indices { s += Double(out[i]) * Double(w[i]) }
     return s
 }
+
+/// How many elements of a and b differ bit for bit (all of them if the sizes differ): a cheap
+/// failure for large arrays, where `#expect(a == b)` would spend minutes printing a diff.
+func mismatches(_ a: [Float], _ b: [Float]) -> Int {
+    guard a.count == b.count else { return max(a.count, b.count) }
+    var n = 0
+    for i in a.indices where a[i].bitPattern != b[i].bitPattern { n += 1 }
+    return n
+}
