@@ -9,6 +9,7 @@ private let wakeWriteFD = Atomic<Int32>(-1)
 private let pendingSignal = Atomic<Int32>(0)
 private let suspendRequested = Atomic<Bool>(false)
 private let haveSavedTerminal = Atomic<Bool>(false)
+private let hangUpsIgnored = Atomic<Bool>(false)
 // The tty modes: a struct no atomic holds. Written by `install` before it sets
 // `haveSavedTerminal`, only read after; a pointer, so a handler's read is no Swift access to
 // a global variable (which the exclusivity checks would track).
@@ -29,8 +30,11 @@ public enum TerminalGuard {
         haveSavedTerminal.store(tcgetattr(STDIN_FILENO, savedTerminal) == 0, ordering: .releasing)
         for s in quitSignals {
             signal(s) { sig in
-                // The first quit signal is recorded for the UI loop; a second one ends the process.
+                // The first quit signal is recorded for the UI loop; a second one ends the process,
+                // but not a hang-up: one arrives from tmux and another from the kernel when a
+                // terminal goes away, and nobody is left pressing anything twice.
                 guard pendingSignal.compareExchange(expected: 0, desired: sig, ordering: .acquiringAndReleasing).exchanged else {
+                    if sig == SIGHUP { return }
                     TerminalGuard.emergencyRestore()
                     _exit(128 + sig)
                 }
@@ -78,9 +82,18 @@ public enum TerminalGuard {
         return sig == 0 ? nil : sig
     }
 
-    /// Puts the default handlers back (after curses has ended).
+    /// The terminal went away (its input ended) and the process goes on without it: SIGHUP is
+    /// ignored from `uninstall` on.
+    public static func ignoreHangUps() {
+        hangUpsIgnored.store(true, ordering: .releasing)
+    }
+
+    /// Puts the default handlers back (after curses has ended). After a hang-up SIGHUP stays
+    /// ignored: the terminal is gone, and a late one must not end a process that goes on
+    /// without it (a detached training run).
     public static func uninstall() {
         for s in quitSignals + crashSignals + [SIGTSTP] { signal(s, SIG_DFL) }
+        if requestedSignal == SIGHUP || hangUpsIgnored.load(ordering: .acquiring) { signal(SIGHUP, SIG_IGN) }
         wakeWriteFD.store(-1, ordering: .releasing)
     }
 

@@ -7,7 +7,8 @@ import MAE
 /// - checkpoint.safetensors: the model (`Checkpoint.save`: authors' names, `mae.config`), with
 ///   `train.step` in its metadata; loadable by `maex reconstruct` and by PyTorch;
 /// - optimizer.safetensors: AdamW's m and v as `exp_avg.<name>` / `exp_avg_sq.<name>` (PyTorch's
-///   words), a `step` I64 tensor, and the `TrainingState` in its metadata.
+///   words), a `step` I64 tensor, and the `TrainingState` in its metadata;
+/// - train.log: the trainer's messages once it runs without a terminal.
 /// Both state files are replaced atomically, so a crash or a full disk leaves the previous pair.
 public struct RunDirectory: Sendable {
     public let path: String
@@ -20,6 +21,8 @@ public struct RunDirectory: Sendable {
     public var metricsPath: String { file("metrics.jsonl") }
     public var checkpointPath: String { file("checkpoint.safetensors") }
     public var optimizerPath: String { file("optimizer.safetensors") }
+    /// What the trainer prints once it has no terminal (detached, or after a hang-up).
+    public var logPath: String { file("train.log") }
 
     func file(_ name: String) -> String { path.hasSuffix("/") ? path + name : path + "/" + name }
 

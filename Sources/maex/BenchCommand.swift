@@ -68,7 +68,7 @@ struct BenchCommand: ParsableCommand {
 
     private func measure(_ c: MAEConfig) throws -> BenchResult {
         func progress(_ line: String) {
-            FileHandle.standardError.write(Data("maex bench: \(line)\n".utf8))
+            StandardStreams.error("maex bench: \(line)\n")
         }
         ModelThreads.count = threads
         KernelTableRequest.warnIfIgnored()

@@ -11,11 +11,11 @@ enum CommandSupport {
 
     /// Writes `maex: <message>` on stderr.
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("maex: \(message)\n".utf8))
+        StandardStreams.error("maex: \(message)\n")
     }
 
     static func printWarning(_ message: String) {
-        FileHandle.standardError.write(Data("maex: warning: \(message)\n".utf8))
+        StandardStreams.error("maex: warning: \(message)\n")
     }
 
     /// A command's error for bad input, printed as `maex: <message>` by `run` when it ends the

@@ -7,7 +7,7 @@ enum KernelTableRequest {
     /// run or no table at all (the process then uses its best table).
     static func warnIfIgnored() {
         if let note = KernelTable.ignoredRequest(environment: ProcessInfo.processInfo.environment) {
-            FileHandle.standardError.write(Data("maex: \(note)\n".utf8))
+            StandardStreams.error("maex: \(note)\n")
         }
     }
 }

@@ -27,6 +27,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue the run in --run from its last checkpoint (same steps, learning rate and data order).")
     var resume = false
 
+    @Flag(help: "Start the run in the background, detached from this terminal (messages to RUN/train.log); print its pid and how to follow and stop it.")
+    var detach = false
+
     @Option(help: ArgumentHelp("Model preset (default tiny).", valueName: "name"))
     var preset: MAEPreset?
 
@@ -145,6 +148,7 @@ struct TrainCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.message(naming: flag))
         }
+        if detach && live.tui == true { throw ValidationError("--detach runs without a terminal: drop --tui") }
         if let cacheMB, cacheMB < 0 { throw ValidationError("--cache-mb must be 0 or more, got \(cacheMB)") }
     }
 
@@ -178,7 +182,13 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        try CommandSupport.run { try train() }
+        try CommandSupport.run {
+            if detach {
+                try TrainDetach.start(arguments: Array(CommandLine.arguments.dropFirst()), run: RunDirectory(path: runFolder))
+            } else {
+                try train()
+            }
+        }
     }
 
     private func train() throws {
@@ -209,10 +219,10 @@ struct TrainCommand: ParsableCommand {
         }
         let trainer: Trainer, outcome: TrainerOutcome
         if live.enabled {
-            (trainer, outcome) = try TrainTUI.run(session: session, options: live)
+            (trainer, outcome) = try TrainTUI.run(session: session, options: live, progress: progress)
         } else {
             trainer = Trainer(session: session) { progress.handle($0) }
-            let signals = TrainSignals(trainer: trainer, progress: progress)
+            let signals = TrainSignals(trainer: trainer, progress: progress, logPath: session.run?.logPath)
             signals.install()
             trainer.start()
             outcome = trainer.wait() ?? .stopped(step: session.state.step)

@@ -9,7 +9,7 @@ final class TrainProgress: @unchecked Sendable {
     private let lock = NSLock()
     private let totalSteps: Int
     private let effectiveBatch: Int
-    private let inPlace: Bool
+    private var inPlace: Bool
     private var lineShown = false
     private(set) var skipped = 0
     /// The step of the last checkpoint this process saved.
@@ -66,6 +66,15 @@ final class TrainProgress: @unchecked Sendable {
         }
     }
 
+    /// From now on one plain line per log interval: the output is no longer a terminal (it was
+    /// redirected to the run's train.log after a hang-up).
+    func switchToPlainLines() {
+        lock.withLock {
+            inPlace = false
+            lineShown = false
+        }
+    }
+
     /// Prints a line of its own (above the progress line on a terminal).
     func message(_ text: String, toError: Bool = false) {
         lock.withLock {
@@ -99,8 +108,7 @@ final class TrainProgress: @unchecked Sendable {
     }
 
     private func write(_ text: String, toError: Bool) {
-        let handle = toError ? FileHandle.standardError : FileHandle.standardOutput
-        handle.write(Data(text.utf8))
+        toError ? StandardStreams.error(text) : StandardStreams.output(text)
     }
 
     /// step 120/1000  epoch 3.20  loss 0.8123  lr 1.50e-04  412.5 img/s  ETA 2m13s

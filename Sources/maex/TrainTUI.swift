@@ -50,10 +50,13 @@ enum LiveTerminal {
 }
 
 /// `maex train` with the live view: the trainer on its own thread, the view on this one. `q`
-/// (or a quit signal) stops the trainer, which saves; the view closes once it has, and the
-/// caller prints the summary on the restored terminal.
+/// (or SIGINT/SIGTERM) stops the trainer, which saves; the view closes once it has, and the
+/// caller prints the summary on the restored terminal. When the terminal goes away (SIGHUP, its
+/// input ends) the view closes at once and the trainer runs on headless to the end of its
+/// plan, its messages in the run's train.log; SIGINT and SIGTERM still save and stop it.
 enum TrainTUI {
-    static func run(session: TrainingSession, options: TrainLiveOptions) throws -> (Trainer, TrainerOutcome) {
+    static func run(session: TrainingSession, options: TrainLiveOptions,
+                    progress: TrainProgress) throws -> (Trainer, TrainerOutcome) {
         let mailbox = TrainingFeed.Mailbox()
         let trainer = Trainer(session: session) { mailbox.receive($0) }
         let probes = (options.probe.map { [$0] } ?? []) + session.dataset.files
@@ -66,8 +69,28 @@ enum TrainTUI {
             trainer.wait()
             throw CommandSupport.fail("\(error)")
         }
+        if report.detached {
+            return (trainer, detached(trainer, mailbox: mailbox, session: session, progress: progress))
+        }
         let outcome = trainer.wait() ?? .stopped(step: session.state.step)
         if options.stats { print(LiveTerminal.statsLine(report)) }
         return (trainer, outcome)
+    }
+
+    /// The rest of the run without a terminal: messages to train.log (or nowhere without a run
+    /// folder), plain progress lines, a pause from the view lifted, signals as for --no-tui.
+    static func detached(_ trainer: Trainer, mailbox: TrainingFeed.Mailbox, session: TrainingSession,
+                         progress: TrainProgress) -> TrainerOutcome {
+        StandardStreams.redirect(toLog: session.run?.logPath)
+        progress.switchToPlainLines()
+        let step = trainer.status.latest?.step ?? session.state.step
+        progress.message("the terminal went away at step \(step): training goes on without it"
+                         + (session.run.map { " (follow it with: maex watch \($0.path))" } ?? ""))
+        mailbox.forward { progress.handle($0) }
+        let signals = TrainSignals(trainer: trainer, progress: progress, logPath: session.run?.logPath, hangUpStops: false)
+        signals.install()
+        defer { signals.remove() }
+        trainer.resume()
+        return trainer.wait() ?? .stopped(step: session.state.step)
     }
 }

@@ -75,8 +75,9 @@ final class ScriptedFeed: LiveFeed {
         #expect(backend.presented[0].text(row: 0).contains("step 11/1000"))
         // At 250 ms: the points of the three polls since.
         #expect(backend.presented[1].text(row: 0).contains("step 14/1000"), "\(backend.presented[1].text(row: 0))")
-        // The script ran out: the terminal read as gone, and the feed was asked to end once.
-        #expect(feed.quitRequests == 1)
+        // The script ran out: the terminal read as gone, so the view detached and left the feed
+        // running (a trainer goes on headless).
+        #expect(report.detached && feed.quitRequests == 0 && !feed.isDone)
         #expect(abs(report.secondsAfterFirstFrame - 0.25) < 1e-9)
         #expect(backend.timeouts.allSatisfy { $0 == .milliseconds(50) })
     }
@@ -93,6 +94,17 @@ final class ScriptedFeed: LiveFeed {
         expected.lossAxis = firstFrame.lossAxis
         expected.lrAxis = firstFrame.lrAxis
         #expect(screen == LiveFixture.render(expected, 80, 24))
+    }
+
+    /// SIGHUP (the SSH connection or the tmux server gone) closes the view at once without
+    /// stopping the feed: the trainer behind it runs to the end of its plan.
+    @Test func aHangUpDetachesWithoutStoppingTheFeed() throws {
+        let feed = ScriptedFeed()
+        let backend = TestBackend(script: [.input([.quitSignal(SIGHUP)]), .input([.key(.character("w"))])])
+        let report = try LiveApp.run(feed, state: LiveFixture.training(probe: false), options: .init(), on: backend)
+        #expect(report.detached && report.signal == SIGHUP)
+        #expect(feed.quitRequests == 0 && feed.actions.isEmpty, "nothing after the hang-up reached the feed")
+        #expect(backend.closed)
     }
 
     @Test func aQuitSignalAsksTheFeedToEnd() throws {

@@ -22,6 +22,9 @@ public enum LiveApp {
     public struct Report: Sendable {
         /// The signal that ended the view (SIGINT, SIGTERM, SIGHUP), if one did.
         public var signal: Int32?
+        /// The terminal went away (SIGHUP, or its input ended) and the view closed without
+        /// asking the feed to end: a trainer is still running.
+        public var detached: Bool
         /// Bytes the UI thread wrote (the terminal's output) and the seconds the view was open.
         public var bytesWritten: Int
         public var seconds: Double
@@ -30,14 +33,17 @@ public enum LiveApp {
         public var secondsAfterFirstFrame: Double
     }
 
-    /// Runs the view on the terminal until the feed is done; the terminal is restored on every
-    /// way out.
+    /// Runs the view on the terminal until the feed is done or the terminal goes away; the
+    /// terminal is restored on every way out.
     public static func run(_ feed: LiveFeed, state initial: LiveViewState, options: Options) throws(ExplorerError) -> Report {
         let wake = try WakePipe()
         defer { wake.close() }
         let backend = try CursesBackend(colorOverride: options.colors, wake: wake)
         defer { backend.close() }
-        return try run(feed, state: initial, options: options, on: backend)
+        let report = try run(feed, state: initial, options: options, on: backend)
+        // The kernel's hang-up may come after the view has closed: it must not end the feed.
+        if report.detached { TerminalGuard.ignoreHangUps() }
+        return report
     }
 
     /// The same on any backend (tests pass a TestBackend); closes it before the report's totals.
@@ -59,7 +65,7 @@ public enum LiveApp {
         turn(&state, input: [], reducer: reducer, feed: feed, preview: preview, backend: backend)
         let firstFrameBytes = backend.bytesWritten
         let firstFrameTime = backend.now
-        while !feed.isDone {
+        while !feed.isDone && !state.detached {
             let input = try backend.readInput(timeout: .milliseconds(Int(feed.pollInterval)))
             turn(&state, input: input, reducer: reducer, feed: feed, preview: preview, backend: backend)
         }
@@ -67,7 +73,7 @@ public enum LiveApp {
         let endBytes = backend.bytesWritten
         let end = backend.now
         backend.close()
-        return Report(signal: state.signal, bytesWritten: backend.bytesWritten,
+        return Report(signal: state.signal, detached: state.detached, bytesWritten: backend.bytesWritten,
                       seconds: (backend.now - startTime) / .seconds(1), bytesAfterFirstFrame: endBytes - firstFrameBytes,
                       secondsAfterFirstFrame: (end - firstFrameTime) / .seconds(1))
     }

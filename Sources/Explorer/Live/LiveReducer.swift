@@ -1,3 +1,5 @@
+import Glibc
+
 /// Pure handling for the live view, like ExplorerReducer: (state, event) → new state and
 /// effects, and the decision which frame to send and when. Time comes in with the events, so
 /// tests step the clock by hand.
@@ -36,10 +38,13 @@ public struct LiveReducer: Sendable {
             return []
         case .mouse:
             return []
+        case .quitSignal(SIGHUP), .hangUp:
+            // Nobody is left to watch: the view detaches instead of stopping what it shows.
+            if case .quitSignal(let signal) = input, s.signal == nil { s.signal = signal }
+            s.detached = true
+            return []
         case .quitSignal(let signal):
             if s.signal == nil { s.signal = signal }
-            return askQuit(&s)
-        case .hangUp:
             return askQuit(&s)
         }
     }

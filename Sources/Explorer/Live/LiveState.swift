@@ -9,6 +9,9 @@ public struct LiveState: Sendable {
     public internal(set) var frames = 0
     /// The quit signal the backend reported, if any.
     public internal(set) var signal: Int32?
+    /// The terminal went away (a hang-up, or its input ended): the view closes at once and
+    /// leaves the feed running, so a trainer outlives the connection it was started from.
+    public internal(set) var detached = false
 
     /// Something on screen may have changed since the last frame.
     var dirty = true
