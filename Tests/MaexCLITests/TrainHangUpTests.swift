@@ -115,4 +115,35 @@ import Testing
         let log = (try? String(contentsOfFile: f.run + "/train.log", encoding: .utf8)) ?? ""
         #expect(log.contains("the terminal went away") && log.contains("done: step \(steps) of \(steps)"), "\(log)")
     }
+
+    /// `--detach` returns once the run has started, with the commands to follow and stop it;
+    /// the run goes on with no terminal, and `maex stop` saves and ends it.
+    @Test func detachStartsTheRunInTheBackgroundAndStopEndsIt() throws {
+        let f = try Folders()
+        defer { f.remove() }
+        let start = try MaexProcess.run(["train", "--data", f.data, "--run", f.run, "--config", Self.model, "--batch", "2",
+                                         "--threads", "1", "--steps", "1000000", "--log-every", "1",
+                                         "--save-every", "1000000", "--detach"])
+        #expect(start.status == 0, "\(start.stdout)\(start.stderr)")
+        #expect(start.stdout.contains("maex watch \(f.run)") && start.stdout.contains("maex stop \(f.run)"), "\(start.stdout)")
+        let pid = try #require(start.stdout.firstMatch(of: /pid (\d+)/).flatMap { pid_t($0.1) })
+        defer { if Self.alive(pid) { kill(pid, SIGKILL) } }
+        #expect(Self.alive(pid) && getsid(pid) == pid, "the run is the leader of a session of its own")
+        #expect(Self.eventually(60) { Self.lastStep(f) >= 3 }, "the detached run never logged 3 steps")
+        let stop = try MaexProcess.run(["stop", f.run])
+        #expect(stop.status == 0, "\(stop.stdout)\(stop.stderr)")
+        #expect(Self.eventually(60) { !Self.alive(pid) }, "the run outlived maex stop")
+        #expect(Self.checkpointSteps(f).last == Self.lastStep(f))
+        let log = (try? String(contentsOfFile: f.run + "/train.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("stopped at step"), "\(log)")
+    }
+
+    @Test func aDetachedRunThatCannotStartSaysWhy() throws {
+        let f = try Folders()
+        defer { f.remove() }
+        let start = try MaexProcess.run(["train", "--data", f.data + "/missing", "--run", f.run, "--config", Self.model,
+                                         "--steps", "5", "--detach"])
+        #expect(start.status == 1 && start.stderr.contains("the run did not start")
+                && start.stderr.contains("no such folder"), "\(start.stderr)")
+    }
 }
