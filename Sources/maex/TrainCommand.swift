@@ -270,7 +270,8 @@ struct TrainCommand: ParsableCommand {
                    p.warmupSteps, p.minLR, o.maskRatio, o.strategy.rawValue, o.seed),
         ]
         if let run = s.run {
-            lines.append(s.resumed ? "run: \(run.path), resuming at step \(s.state.step)" : "run: \(run.path)")
+            lines.append(s.resumed ? "run: \(run.path), resuming at step \(s.state.step)"
+                + (s.resumedFrom?.note.map { " (\($0))" } ?? "") : "run: \(run.path)")
         }
         return lines.joined(separator: "\n")
     }
