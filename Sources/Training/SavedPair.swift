@@ -35,7 +35,7 @@ public struct SavedPair: Equatable, Sendable {
             return "its last save, of step \(step), was interrupted after both files were written; completed it"
         }
         if !discarded.isEmpty {
-            return "the newest complete save; an unfinished later save was discarded (\(discarded.joined(separator: ", ")))"
+            return "the newest complete save; discarded \(discarded.joined(separator: " and ")) of an unfinished later one"
         }
         return nil
     }
