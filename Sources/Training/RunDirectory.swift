@@ -9,7 +9,8 @@ import MAE
 /// - optimizer.safetensors: AdamW's m and v as `exp_avg.<name>` / `exp_avg_sq.<name>` (PyTorch's
 ///   words), a `step` I64 tensor, and the `TrainingState` in its metadata;
 /// - train.log: the trainer's messages once it runs without a terminal.
-/// Both state files are replaced atomically, so a crash or a full disk leaves the previous pair.
+/// The two state files are saved as a pair (see `SavedPair`): a crash, a `kill -9` or a full
+/// disk at any moment leaves a folder that resumes from the newest complete pair.
 public struct RunDirectory: Sendable {
     public let path: String
 
@@ -19,14 +20,15 @@ public struct RunDirectory: Sendable {
 
     public var configPath: String { file("config.json") }
     public var metricsPath: String { file("metrics.jsonl") }
-    public var checkpointPath: String { file("checkpoint.safetensors") }
-    public var optimizerPath: String { file("optimizer.safetensors") }
+    public var checkpointPath: String { file(Self.checkpointName) }
+    public var optimizerPath: String { file(Self.optimizerName) }
     /// What the trainer prints once it has no terminal (detached, or after a hang-up).
     public var logPath: String { file("train.log") }
 
     func file(_ name: String) -> String { path.hasSuffix("/") ? path + name : path + "/" + name }
 
-    public var holdsCheckpoint: Bool { FileManager.default.fileExists(atPath: checkpointPath) }
+    /// Whether the folder holds a checkpoint, or a complete save not yet renamed into place.
+    public var holdsCheckpoint: Bool { FileManager.default.fileExists(atPath: checkpointPath) || newestPair() != nil }
 
     // MARK: creating and resuming
 
@@ -88,10 +90,10 @@ public struct RunDirectory: Sendable {
 
     /// Replaces checkpoint.safetensors and optimizer.safetensors as a pair: both are written
     /// in full first (each atomically, as `<name>.next`), and only then renamed over the old
-    /// ones, so a full disk or an unwritable folder leaves the previous pair untouched, and
-    /// the two never disagree unless the process dies between two renames.
+    /// ones, so a full disk or an unwritable folder leaves the previous pair untouched; a kill
+    /// between the two renames leaves a complete pair that the next `load` finishes renaming.
     public func save(model: MAEModel, optimizer: AdamW, state: TrainingState) throws(RunError) {
-        let checkpointNext = checkpointPath + ".next", optimizerNext = optimizerPath + ".next"
+        let checkpointNext = checkpointPath + Self.nextSuffix, optimizerNext = optimizerPath + Self.nextSuffix
         do {
             try Checkpoint.save(model, to: checkpointNext, metadata: ["train.step": String(state.step)])
             try SafeTensors.write(Self.optimizerTensors(optimizer, state: state),
@@ -104,12 +106,7 @@ public struct RunDirectory: Sendable {
         for (from, to) in [(optimizerNext, optimizerPath), (checkpointNext, checkpointPath)] where rename(from, to) != 0 {
             throw .io(path: to, reason: "cannot replace the file: \(String(cString: strerror(errno)))")
         }
-        // Make the renames durable.
-        let fd = open(path, O_RDONLY | O_DIRECTORY)
-        if fd >= 0 {
-            _ = fsync(fd)
-            close(fd)
-        }
+        syncFolder()
     }
 
     /// The error with the temporary name replaced by the file the user knows.
@@ -133,14 +130,12 @@ public struct RunDirectory: Sendable {
          "elapsed": String(s.elapsed), "adamw.step": String(s.step)]
     }
 
-    /// The saved model, optimizer and state; checks that they belong together and to `config`.
-    public func load(config: RunConfig) throws(RunError) -> (MAEModel, AdamW, TrainingState) {
-        guard holdsCheckpoint else {
-            throw .notResumable(path: path, reason: "no checkpoint.safetensors yet (the run saved nothing)")
-        }
-        guard FileManager.default.fileExists(atPath: optimizerPath) else {
-            throw .notResumable(path: path, reason: "no optimizer.safetensors next to the checkpoint")
-        }
+    /// The newest complete save's model, optimizer and state, and which pair it was (an
+    /// interrupted save is completed or discarded first, see `settle`); checks that they belong
+    /// together and to `config`.
+    public func load(config: RunConfig) throws(RunError) -> (model: MAEModel, optimizer: AdamW, state: TrainingState,
+                                                            pair: SavedPair) {
+        guard let pair = try settle() else { throw noPair() }
         let model: MAEModel
         let file: SafeTensors
         do {
@@ -164,12 +159,6 @@ public struct RunDirectory: Sendable {
         let state = TrainingState(step: step, position: DataPosition(epoch: try int("data.epoch"), index: try int("data.index")),
                                   micro: try int("micro"), seed: meta["seed"].flatMap { UInt64($0) } ?? config.training.seed,
                                   elapsed: meta["elapsed"].flatMap { Double($0) } ?? 0)
-        let checkpointStep = (try? SafeTensors.read(path: checkpointPath))?.metadata["train.step"].flatMap { Int($0) }
-        if let checkpointStep, checkpointStep != step {
-            throw .notResumable(path: path, reason: "checkpoint.safetensors is at step \(checkpointStep) but "
-                + "optimizer.safetensors at step \(step) (a save was interrupted); the checkpoint alone still "
-                + "opens in maex reconstruct")
-        }
         let optimizer = AdamW(table: model.table, weightDecay: config.training.weightDecay)
         do {
             for e in model.table.entries where e.trainable {
@@ -180,7 +169,24 @@ public struct RunDirectory: Sendable {
             throw .checkpoint(error)
         }
         optimizer.restore(step: step)
-        return (model, optimizer, state)
+        return (model, optimizer, state, pair)
+    }
+
+    /// Why a folder without a complete pair cannot resume.
+    private func noPair() -> RunError {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: checkpointPath) else {
+            return .notResumable(path: path, reason: "no checkpoint.safetensors yet (the run saved nothing)")
+        }
+        guard fm.fileExists(atPath: optimizerPath) else {
+            return .notResumable(path: path, reason: "no optimizer.safetensors next to the checkpoint")
+        }
+        func step(_ file: String, _ key: String) -> String {
+            (try? SafeTensors.read(path: file))?.metadata[key] ?? "?"
+        }
+        return .notResumable(path: path, reason: "checkpoint.safetensors is at step \(step(checkpointPath, "train.step")) but "
+            + "optimizer.safetensors at step \(step(optimizerPath, "step")), and no complete save of either step is "
+            + "beside them; the checkpoint alone still opens in maex reconstruct")
     }
 
     /// Keeps metrics.jsonl lines up to `step` (a resumed run redoes the steps after its

@@ -157,16 +157,16 @@ public final class Trainer: @unchecked Sendable {
         intervalStart = (Date().timeIntervalSince1970, state.step, 0)
         while true {
             let (stop, save) = betweenSteps()
-            if save, let failure = saveState() { return failure }
+            if save, let failure = saveState(.request) { return failure }
             if stop {
                 // The last steps before a stop are logged even off the interval.
                 if let last = control.withLock({ ring.last }), last.step == state.step, intervalStart.step < state.step,
                    let failure = log(last, now: Date().timeIntervalSince1970) {
                     return failure
                 }
-                return saveState() ?? .stopped(step: state.step)
+                return saveState(.stop) ?? .stopped(step: state.step)
             }
-            if state.step >= plan.totalSteps { return saveState() ?? .completed(step: state.step) }
+            if state.step >= plan.totalSteps { return saveState(.end) ?? .completed(step: state.step) }
             if let failure = trainStep() { return failure }
         }
     }
@@ -208,7 +208,7 @@ public final class Trainer: @unchecked Sendable {
     /// do. A failure cannot end the run here (the owner is waiting to resume it), so it is
     /// reported as an event and the save is tried again when the pause ends.
     private func saveWhilePaused() -> Bool {
-        guard case .failed(let step, let failure)? = saveState() else { return false }
+        guard case .failed(let step, let failure)? = saveState(.request) else { return false }
         onEvent(.saveFailed(step: step, failure))
         return true
     }
@@ -276,7 +276,10 @@ public final class Trainer: @unchecked Sendable {
         if state.step % o.logEvery == 0 || state.step == plan.totalSteps {
             if let failure = log(sample, now: now) { return failure }
         }
-        if state.step % o.saveEvery == 0 { return saveState() }
+        if state.step % o.saveEvery == 0 { return saveState(.saveEvery) }
+        if state.elapsed - (lastSavedElapsed ?? session.state.elapsed) >= o.saveEveryMinutes * 60 {
+            return saveState(.saveEveryMinutes)
+        }
         return nil
     }
 
@@ -307,14 +310,25 @@ public final class Trainer: @unchecked Sendable {
         return nil
     }
 
+    /// Why a save happens, as the checkpoint event's "trigger" says: the option's key in
+    /// config.json for the two intervals.
+    private enum SaveTrigger: String {
+        case saveEvery = "save_every", saveEveryMinutes = "save_every_minutes", end, stop, request
+    }
+
+    /// Training seconds (`state.elapsed`) at the last save; nil: none yet in this session.
+    private var lastSavedElapsed: Double?
+
     /// Saves the model, the optimizer state and a checkpoint event, unless this step is saved.
-    private func saveState() -> TrainerOutcome? {
+    private func saveState(_ trigger: SaveTrigger) -> TrainerOutcome? {
         guard let run = session.run, lastSavedStep != state.step else { return nil }
         do {
             try run.save(model: session.model, optimizer: session.optimizer, state: state)
             lastSavedStep = state.step
+            lastSavedElapsed = state.elapsed
             try metrics?.append(["event": .string("checkpoint"), "path": .string(run.checkpointPath),
-                                 "step": .int(state.step), "time": .double(Date().timeIntervalSince1970)])
+                                 "step": .int(state.step), "trigger": .string(trigger.rawValue),
+                                 "time": .double(Date().timeIntervalSince1970)])
         } catch {
             return .failed(step: state.step, .save(error))
         }

@@ -28,6 +28,9 @@ public struct TrainingOptions: Equatable, Sendable {
     public var threads: Int?
     /// Save the checkpoint and optimizer state every this many steps (and always at the end).
     public var saveEvery: Int = 500
+    /// Also save once this many minutes of training (pauses do not count) have passed since the
+    /// last save, so a slow run never risks much work; fractions are allowed (0.5 is 30 s).
+    public var saveEveryMinutes: Double = 10
     /// Write a metrics line every this many steps.
     public var logEvery: Int = 10
     /// Decoded images kept in memory, in bytes.
@@ -58,7 +61,8 @@ public struct TrainingOptions: Equatable, Sendable {
         Field("epochs", \.epochs), Field("blr", \.blr), Field("lr", \.lr), Field("warmup_steps", \.warmupSteps),
         Field("warmup_epochs", \.warmupEpochs), Field("min_lr", \.minLR), Field("weight_decay", \.weightDecay),
         Field("mask_ratio", \.maskRatio), Field("strategy", \.strategy), Field("seed", \.seed),
-        Field("threads", \.threads), Field("save_every", \.saveEvery), Field("log_every", \.logEvery),
+        Field("threads", \.threads), Field("save_every", \.saveEvery),
+        Field("save_every_minutes", \.saveEveryMinutes), Field("log_every", \.logEvery),
         Field("cache_bytes", \.cacheBytes), Field("crop_scale_min", \.cropScaleMin),
         Field("quarter_turns", \.quarterTurns), Field("channel_shuffle", \.channelShuffle),
         Field("saturation", \.saturation), Field("grey_prob", \.greyProbability),
@@ -99,6 +103,7 @@ public struct TrainingOptions: Equatable, Sendable {
         try require(maskRatio > 0 && maskRatio < 1, \.maskRatio, "between 0 and 1 (exclusive)", maskRatio)
         if let threads { try require(threads >= 1, \.threads, "at least 1", threads) }
         try require(saveEvery >= 1, \.saveEvery, "at least 1", saveEvery)
+        try require(saveEveryMinutes > 0 && saveEveryMinutes.isFinite, \.saveEveryMinutes, "positive", saveEveryMinutes)
         try require(logEvery >= 1, \.logEvery, "at least 1", logEvery)
         try require(cropScaleMin > 0 && cropScaleMin <= 1, \.cropScaleMin, "in (0, 1]", cropScaleMin)
         try require(saturation >= 0 && saturation.isFinite, \.saturation, "0 or more", saturation)

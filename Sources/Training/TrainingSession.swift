@@ -12,6 +12,8 @@ public struct TrainingSession: @unchecked Sendable {
     /// Where checkpoints and metrics go; nil trains in memory only.
     public let run: RunDirectory?
     public let resumed: Bool
+    /// The save a resumed run continues from (it may have completed an interrupted one).
+    public var resumedFrom: SavedPair?
 
     public var plan: TrainingPlan { config.plan }
     public var options: TrainingOptions { config.training }
@@ -65,10 +67,10 @@ public struct TrainingSession: @unchecked Sendable {
                 + "began with \(config.plan.images); the data order cannot continue (start a new run)")
         }
         config.plan = TrainingPlan(options: config.training, images: dataset.count)
-        let (model, optimizer, state) = try run.load(config: config)
+        let (model, optimizer, state, pair) = try run.load(config: config)
         try run.writeConfig(config)
         try run.trimMetrics(toStep: state.step)
         return TrainingSession(config: config, model: model, optimizer: optimizer, dataset: dataset,
-                               state: state, run: run, resumed: true)
+                               state: state, run: run, resumed: true, resumedFrom: pair)
     }
 }

@@ -12,8 +12,9 @@ struct TrainCommand: ParsableCommand {
             effective batch / 256 with linear warmup and a half-cycle cosine, RandomResizedCrop \
             0.2–1 and horizontal flips). The run folder receives config.json, metrics.jsonl (one \
             JSON object a line), checkpoint.safetensors (opens in `maex reconstruct` and PyTorch) \
-            and optimizer.safetensors, saved every --save-every steps and at the end. Ctrl-C \
-            finishes the current step, saves and exits; --resume continues the run exactly.
+            and optimizer.safetensors, saved every --save-every steps, every --save-every-minutes \
+            minutes and at the end. Ctrl-C finishes the current step, saves and exits; --resume \
+            continues the run exactly, from the newest complete save even after a kill -9.
             """
     )
 
@@ -86,6 +87,11 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("save-every"), help: "Save the checkpoint and optimizer state every N steps (default 500; always at the end).")
     var saveEvery: Int?
 
+    @Option(name: .customLong("save-every-minutes"),
+            help: ArgumentHelp("Also save after every M minutes of training since the last save (default 10; fractions allowed).",
+                               valueName: "M"))
+    var saveEveryMinutes: Double?
+
     @Option(name: .customLong("log-every"), help: "Print and log a metrics line every N steps (default 10).")
     var logEvery: Int?
 
@@ -125,7 +131,9 @@ struct TrainCommand: ParsableCommand {
          TrainingFlag("--min-lr", \.minLR, minLR), TrainingFlag("--weight-decay", \.weightDecay, weightDecay),
          TrainingFlag("--mask-ratio", \.maskRatio, maskRatio), TrainingFlag("--strategy", \.strategy, strategy),
          TrainingFlag("--seed", \.seed, seed), TrainingFlag("--threads", \.threads, threads),
-         TrainingFlag("--save-every", \.saveEvery, saveEvery), TrainingFlag("--log-every", \.logEvery, logEvery),
+         TrainingFlag("--save-every", \.saveEvery, saveEvery),
+         TrainingFlag("--save-every-minutes", \.saveEveryMinutes, saveEveryMinutes),
+         TrainingFlag("--log-every", \.logEvery, logEvery),
          TrainingFlag("--cache-mb", \.cacheBytes, cacheMB.map { $0 << 20 }),
          TrainingFlag("--crop-scale-min", \.cropScaleMin, cropScaleMin),
          TrainingFlag("--quarter-turns", \.quarterTurns, quarterTurns ? true : nil),
@@ -162,19 +170,20 @@ struct TrainCommand: ParsableCommand {
         return o
     }
 
-    /// What --resume may change: the length, the intervals, threads, cache and the data path.
+    /// What --resume may change: the length, the intervals (saving and logging), threads, cache
+    /// and the data path.
     /// Anything else that differs from the run's config.json is refused rather than ignored.
     func adjust(_ config: inout RunConfig) throws(RunError) {
         let saved = config.training
         var wanted = options(base: saved)
         var fixed = wanted
-        (fixed.steps, fixed.epochs, fixed.saveEvery, fixed.logEvery, fixed.threads, fixed.cacheBytes) =
-            (saved.steps, saved.epochs, saved.saveEvery, saved.logEvery, saved.threads, saved.cacheBytes)
+        (fixed.steps, fixed.epochs, fixed.saveEvery, fixed.saveEveryMinutes, fixed.logEvery, fixed.threads, fixed.cacheBytes) =
+            (saved.steps, saved.epochs, saved.saveEvery, saved.saveEveryMinutes, saved.logEvery, saved.threads, saved.cacheBytes)
         let changed = fixed.differences(from: saved)
         if !changed.isEmpty {
             throw .notResumable(path: config.data, reason: "a resumed run keeps its training settings; "
                 + "these differ from config.json: \(changed.map(flag).joined(separator: ", ")) (only --steps, --epochs, "
-                + "--save-every, --log-every, --threads, --cache-mb and --data may change)")
+                + "--save-every, --save-every-minutes, --log-every, --threads, --cache-mb and --data may change)")
         }
         if wanted.steps == nil && wanted.epochs == nil { wanted.steps = saved.steps }
         config.training = wanted
@@ -280,7 +289,8 @@ struct TrainCommand: ParsableCommand {
                    p.warmupSteps, p.minLR, o.maskRatio, o.strategy.rawValue, o.seed),
         ]
         if let run = s.run {
-            lines.append(s.resumed ? "run: \(run.path), resuming at step \(s.state.step)" : "run: \(run.path)")
+            lines.append(s.resumed ? "run: \(run.path), resuming at step \(s.state.step)"
+                + (s.resumedFrom?.note.map { " (\($0))" } ?? "") : "run: \(run.path)")
         }
         return lines.joined(separator: "\n")
     }

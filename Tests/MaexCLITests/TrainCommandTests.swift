@@ -78,7 +78,9 @@ import Testing
 
         let lines = try f.metrics()
         #expect(lines.filter { $0["event"] == nil }.map { $0["step"] as? Int } == [2, 4, 6])
-        #expect(lines.filter { $0["event"] as? String == "checkpoint" }.map { $0["step"] as? Int } == [4, 6])
+        let checkpoints = lines.filter { $0["event"] as? String == "checkpoint" }
+        #expect(checkpoints.map { $0["step"] as? Int } == [4, 6])
+        #expect(checkpoints.map { $0["trigger"] as? String } == ["save_every", "end"])
         let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: f.run + "/config.json"))) as! [String: Any]
         #expect((config["model"] as? [String: Any])?["embed_dim"] as? Int == 16)
         #expect((config["training"] as? [String: Any])?["batch_size"] as? Int == 2)

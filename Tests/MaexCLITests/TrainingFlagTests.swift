@@ -52,13 +52,15 @@ import Training
             guard case RunError.notResumable(_, let reason) = error else { return false }
             return reason.contains("these differ from config.json: --batch, --grey-prob (")
         }
-        try Self.train(["--resume", "--run", "/tmp/r", "--steps", "20", "--threads", "1"]).adjust(&config)
-        #expect(config.training.steps == 20 && config.training.threads == 1)
+        try Self.train(["--resume", "--run", "/tmp/r", "--steps", "20", "--threads", "1", "--save-every-minutes", "0.5"])
+            .adjust(&config)
+        #expect(config.training.steps == 20 && config.training.threads == 1 && config.training.saveEveryMinutes == 0.5)
     }
 
     @Test(arguments: [(["--batch", "0"], "--batch must be at least 1, got 0"),
                       (["--warmup-epochs=-1"], "--warmup-epochs must be 0 or more, got -1.0"),
                       (["--crop-scale-min", "0"], "--crop-scale-min must be in (0, 1], got 0.0"),
+                      (["--save-every-minutes", "0"], "--save-every-minutes must be positive, got 0.0"),
                       (["--steps", "5", "--epochs", "2"], "give --steps or --epochs, not both")])
     func problemsNameTheFlag(arguments: [String], message: String) throws {
         let result = try MaexProcess.run(["train", "--data", "/tmp", "--run", "/tmp/r"] + arguments)
