@@ -37,7 +37,7 @@ final class TrainSignals: @unchecked Sendable {
         if count == 1 {
             progress.message("\(sig == SIGINT ? "interrupt" : "terminate"): finishing this step and saving "
                              + "(again to quit without saving)", toError: true)
-            trainer.stop()
+            trainer.stop(reason: sig == SIGINT ? "SIGINT" : "SIGTERM")
         } else {
             progress.message("quitting without saving", toError: true)
             Foundation.exit(130)
