@@ -78,7 +78,8 @@ struct WatchCommand: ParsableCommand {
                 }
             }
             let feed = WatchFeed(metricsPath: target.metrics, checkpointPath: target.checkpoint, probeImages: probes,
-                                 maskRatio: maskRatio ?? config?.training.maskRatio ?? 0.75)
+                                 maskRatio: maskRatio ?? config?.training.maskRatio ?? 0.75,
+                                 lockPath: target.run.map { RunDirectory(path: $0).lockPath })
             var state = LiveViewState(source: .watching(path: path))
             state.totalSteps = config?.plan.totalSteps
             state.xIsEpoch = target.metrics.hasSuffix(".txt")
