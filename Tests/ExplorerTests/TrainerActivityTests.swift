@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Explorer
+import Training
 
 /// `maex watch`'s trainer state from a sequence of metrics lines, the clock and the lock.
 @Suite struct TrainerActivityTests {
@@ -123,5 +124,39 @@ import Testing
         let text = LiveViewRenderer.clock(1_700_000_000)
         #expect(text.count == 8 && text.split(separator: ":").count == 3)
         #expect(text.hasSuffix(":20"))  // 1 700 000 000 s is 22:13:20 UTC; every zone keeps the seconds
+    }
+}
+
+/// WatchFeed on a run folder: the trainer state from the file and the lock, read only.
+@Suite struct WatchFeedTrainerTests {
+    @Test func aKilledTrainerIsGoneAndTheRunLengthComesFromStarted() throws {
+        let log = LiveWatchTests.TempLog()
+        let metrics = log.folder + "/metrics.jsonl", lock = log.folder + "/lock"
+        let host = RunLock.hostName, now = Date().timeIntervalSince1970
+        // A lock left by a trainer that died: it names the pid, nobody holds it.
+        try Data("{\"pid\": 999999, \"host\": \"\(host)\", \"started\": \(now)}\n".utf8).write(to: URL(fileURLWithPath: lock))
+        try Data(("{\"event\": \"started\", \"pid\": 999999, \"host\": \"\(host)\", \"step\": 0, \"total_steps\": 80, \"time\": \(now)}\n"
+                  + "{\"step\": 10, \"loss\": 0.9, \"time\": \(now)}\n").utf8).write(to: URL(fileURLWithPath: metrics))
+        let feed = WatchFeed(metricsPath: metrics, checkpointPath: nil, probeImages: [], lockPath: lock)
+        var state = LiveViewState(source: .watching(path: log.folder))
+        #expect(feed.poll(&state, preview: PreviewWorker(wakeFD: -1)))
+        #expect(state.trainer == .gone(pid: 999999))
+        #expect(state.totalSteps == 80)
+        #expect(LiveViewRenderer.render(state, width: 160, height: 48).grid.text(row: 0).contains("step 10/80"))
+        // It only read: the lock file is as it was.
+        #expect(try String(contentsOfFile: lock, encoding: .utf8).contains("\"pid\": 999999"))
+    }
+
+    /// Without a lock to look at (a metrics.jsonl alone), a quiet trainer is stalled, not gone.
+    @Test func withoutTheLockAQuietTrainerIsStalled() throws {
+        let log = LiveWatchTests.TempLog()
+        let metrics = log.folder + "/metrics.jsonl"
+        let t = Date().timeIntervalSince1970 - 600
+        try Data(("{\"event\": \"started\", \"pid\": 42, \"host\": \"box\", \"step\": 0, \"total_steps\": 80, \"time\": \(t)}\n"
+                  + "{\"step\": 10, \"loss\": 0.9, \"time\": \(t + 10)}\n").utf8).write(to: URL(fileURLWithPath: metrics))
+        let feed = WatchFeed(metricsPath: metrics, checkpointPath: nil, probeImages: [])
+        var state = LiveViewState(source: .watching(path: metrics))
+        _ = feed.poll(&state, preview: PreviewWorker(wakeFD: -1))
+        #expect(state.trainer == .stalled(pid: 42, host: "box", since: t + 10))
     }
 }

@@ -65,7 +65,13 @@ public final class WatchFeed: LiveFeed {
                 case .malformed:
                     state.malformedLines += 1
                     changed = true
-                case .event, .blank:
+                case .event(let e):
+                    // A run watched from before it began has no config.json to read its length from.
+                    if e.name == "started", let total = e.totalSteps, total != state.totalSteps {
+                        state.totalSteps = total
+                        changed = true
+                    }
+                case .blank:
                     break
                 }
             }
