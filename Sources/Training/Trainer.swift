@@ -18,6 +18,7 @@ public final class Trainer: @unchecked Sendable {
     private var phase: TrainerStatus.Phase = .ready
     private var pauseRequested = false
     private var stopRequested = false
+    private var stopReason = "stop requested"
     private var stopAtStep: Int?
     private var saveRequested = false
     private var snapshotsWanted = 0
@@ -73,7 +74,13 @@ public final class Trainer: @unchecked Sendable {
     public func pause() { request { $0.pauseRequested = true } }
     public func resume() { request { $0.pauseRequested = false } }
     /// Finishes the step in progress, saves, and ends the thread. Also ends a paused run.
-    public func stop() { request { $0.stopRequested = true } }
+    /// `reason` goes into the run's "stopped" event (a signal's name, say); the first one counts.
+    public func stop(reason: String = "stop requested") {
+        request {
+            if !$0.stopRequested { $0.stopReason = reason }
+            $0.stopRequested = true
+        }
+    }
     /// Stops (and saves) once `step` steps are done, as if `stop()` came right then.
     public func stop(afterStep step: Int) { request { $0.stopAtStep = step } }
     /// Saves after the step in progress (also while paused); a `.checkpoint` event follows.
@@ -134,6 +141,8 @@ public final class Trainer: @unchecked Sendable {
         ModelThreads.count = session.options.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let result = run()
         loader.stop()
+        logEnd(result)
+        session.lock?.release()  // the run is over: another trainer may take the folder
         control.lock()
         outcome = result
         phase = .finished
@@ -149,6 +158,7 @@ public final class Trainer: @unchecked Sendable {
             } catch {
                 return .failed(step: state.step, .save(error))
             }
+            if let failure = logStart() { return failure }
         }
         for skipped in session.dataset.skippedAtOpen {
             if let failure = report(skipped) { return failure }
@@ -297,6 +307,33 @@ public final class Trainer: @unchecked Sendable {
             return .failed(step: state.step, .save(error))
         }
         return nil
+    }
+
+    /// The "started" event: who trains (pid and host, as in RUN/lock), from which step, to which.
+    private func logStart() -> TrainerOutcome? {
+        do {
+            try metrics?.append(["event": .string("started"), "pid": .int(Int(getpid())), "host": .string(RunLock.hostName),
+                                 "step": .int(state.step), "total_steps": .int(plan.totalSteps),
+                                 "time": .double(Date().timeIntervalSince1970)])
+        } catch {
+            return .failed(step: state.step, .save(error))
+        }
+        return nil
+    }
+
+    /// The last event: "finished", "stopped" (with what asked) or "failed" (with the error). A
+    /// failure to write it changes nothing more: the run has ended either way.
+    private func logEnd(_ outcome: TrainerOutcome) {
+        let now = JSONScalar.double(Date().timeIntervalSince1970), step = JSONScalar.int(outcome.step)
+        switch outcome {
+        case .completed:
+            try? metrics?.append(["event": .string("finished"), "step": step, "time": now])
+        case .stopped:
+            let reason = control.withLock { stopReason }
+            try? metrics?.append(["event": .string("stopped"), "step": step, "reason": .string(reason), "time": now])
+        case .failed(_, let failure):
+            try? metrics?.append(["event": .string("failed"), "step": step, "reason": .string(failure.description), "time": now])
+        }
     }
 
     private func report(_ skipped: SkippedFile) -> TrainerOutcome? {

@@ -14,12 +14,15 @@ public struct TrainingSession: @unchecked Sendable {
     public let resumed: Bool
     /// The save a resumed run continues from (it may have completed an interrupted one).
     public var resumedFrom: SavedPair?
+    /// The run folder's lock, held while the session lives (and so by the process that trains).
+    public let lock: RunLock?
 
     public var plan: TrainingPlan { config.plan }
     public var options: TrainingOptions { config.training }
 
     /// A new run on the images of `data`. With a run directory, it is created (it must not hold
-    /// a checkpoint yet) and config.json written before any training.
+    /// a checkpoint yet), locked (`RunLock`: no other trainer may use it) and config.json
+    /// written before any training.
     public static func fresh(data: String, model modelConfig: MAEConfig, options: TrainingOptions,
                              run: RunDirectory?) throws(RunError) -> TrainingSession {
         do { try options.validate() } catch { throw .options(error) }
@@ -38,21 +41,24 @@ public struct TrainingSession: @unchecked Sendable {
         }
         let config = RunConfig(model: modelConfig, training: options, data: data,
                                plan: TrainingPlan(options: options, images: dataset.count))
+        let lock = try run.map { (r: RunDirectory) throws(RunError) in try r.lock(creating: true) }
         try run?.create(config: config)
         return TrainingSession(config: config, model: model,
                                optimizer: AdamW(table: model.table, weightDecay: options.weightDecay),
-                               dataset: dataset, state: TrainingState(seed: options.seed), run: run, resumed: false)
+                               dataset: dataset, state: TrainingState(seed: options.seed), run: run, resumed: false,
+                               lock: lock)
     }
 
     /// Decoded images are kept no larger than this on their shorter side (see `ImageDataset`).
     static func shrinkSide(_ model: MAEConfig) -> Int { 4 * model.imgSize }
 
-    /// Continues the run in `run`. `adjust` may change what a resume may change (length, saving
+    /// Continues the run in `run`, which it locks first (`RunLock`). `adjust` may change what a resume may change (length, saving
     /// and logging intervals, threads, the data folder's path); the plan is recomputed from it.
     public static func resume(run: RunDirectory,
                               adjust: (inout RunConfig) throws(RunError) -> Void = { (_: inout RunConfig) throws(RunError) in }
     ) throws(RunError) -> TrainingSession {
         var config = try run.readConfig()
+        let lock = try run.lock()
         try adjust(&config)
         do { try config.training.validate() } catch { throw .options(error) }
         let dataset: ImageDataset
@@ -71,6 +77,6 @@ public struct TrainingSession: @unchecked Sendable {
         try run.writeConfig(config)
         try run.trimMetrics(toStep: state.step)
         return TrainingSession(config: config, model: model, optimizer: optimizer, dataset: dataset,
-                               state: state, run: run, resumed: true, resumedFrom: pair)
+                               state: state, run: run, resumed: true, resumedFrom: pair, lock: lock)
     }
 }

@@ -215,6 +215,11 @@ struct TrainCommand: ParsableCommand {
         } catch {
             throw CommandSupport.fail(Self.withFlags("\(error)", for: error))
         }
+        defer { session.lock?.release() }  // an exit without it leaves the lock looking stale
+        if let stale = session.lock?.tookOver {
+            CommandSupport.printWarning("took over \(runFolder)/lock from \(stale), which no longer holds it "
+                                        + "(that trainer ended without releasing it)")
+        }
 
         let plan = session.plan
         let progress = TrainProgress(totalSteps: plan.totalSteps, effectiveBatch: plan.effectiveBatch,
@@ -250,6 +255,8 @@ struct TrainCommand: ParsableCommand {
         switch error {
         case RunError.alreadyARun, TrainerFailure.save(.alreadyARun):
             message + " (--resume continues it; --run chooses the folder)"
+        case RunError.locked(let path, _):
+            message + " (maex stop \(path) asks it to save and stop; --run chooses another folder)"
         case RunError.data(.notADirectory), DataError.notADirectory, TrainerFailure.data(.notADirectory):
             message + " (--data takes a folder of PNG or JPEG images)"
         case TrainerFailure.nonFiniteLoss:

@@ -53,7 +53,7 @@ final class TrainSignals: @unchecked Sendable {
             let name = sig == SIGINT ? "interrupt" : sig == SIGTERM ? "terminate" : "hang-up"
             progress.message("\(name): finishing this step and saving" + (sig == SIGHUP ? "" : " (again to quit without saving)"),
                              toError: true)
-            trainer.stop()
+            trainer.stop(reason: sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP")
         } else {
             progress.message("quitting without saving", toError: true)
             Foundation.exit(130)

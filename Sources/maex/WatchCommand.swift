@@ -13,8 +13,11 @@ struct WatchCommand: ParsableCommand {
             whenever it changes, to redraw the probe's reconstruction), a metrics.jsonl file, or the \
             authors' log.txt (one JSON object an epoch: train_loss, train_lr, epoch). The file may not \
             exist yet (the view waits for it), may grow, be truncated or replaced; lines that are not \
-            metrics are skipped and counted in the header. maex watch never writes into the run \
-            folder, and sends nothing to the terminal while the run is idle. Keys: p next probe image, \
+            metrics are skipped and counted in the header. The header says where the trainer \
+            stands: running (its pid), stalled (no line for three log intervals), finished, stopped \
+            (with the reason), failed, or gone (killed: it no longer holds RUN/lock). maex watch \
+            never writes into the run folder, never takes its lock, and sends nothing to the \
+            terminal while the run is idle. Keys: p next probe image, \
             n new mask, s/S smoothing, l log y, ? help, q quit.
             """)
 
@@ -78,7 +81,8 @@ struct WatchCommand: ParsableCommand {
                 }
             }
             let feed = WatchFeed(metricsPath: target.metrics, checkpointPath: target.checkpoint, probeImages: probes,
-                                 maskRatio: maskRatio ?? config?.training.maskRatio ?? 0.75)
+                                 maskRatio: maskRatio ?? config?.training.maskRatio ?? 0.75,
+                                 lockPath: target.run.map { RunDirectory(path: $0).lockPath })
             var state = LiveViewState(source: .watching(path: path))
             state.totalSteps = config?.plan.totalSteps
             state.xIsEpoch = target.metrics.hasSuffix(".txt")

@@ -11,9 +11,13 @@ import Testing
     @Test func readsMaexMetricsAndEvents() {
         let line = #"{"step": 120, "epoch": 1.5, "loss": 0.42, "loss_mean": 0.45, "lr": 0.0001, "images_per_s": 210.5, "time": 1.7e9, "elapsed": 33.2}"#
         #expect(RunLogParser.parse(line) == .point(MetricPoint(step: 120, epoch: 1.5, loss: 0.42, lr: 0.0001,
-                                                               imagesPerSecond: 210.5, wallTime: 33.2)))
+                                                               imagesPerSecond: 210.5, wallTime: 33.2, time: 1.7e9)))
         #expect(RunLogParser.parse(#"{"event": "checkpoint", "path": "run/checkpoint.safetensors", "step": 50}"#)
-                == .event("checkpoint"))
+                == .event(RunEvent(name: "checkpoint", step: 50)))
+        #expect(RunLogParser.parse(#"{"event": "started", "pid": 4242, "host": "box", "step": 0, "total_steps": 80, "time": 1.5e9}"#)
+                == .event(RunEvent(name: "started", step: 0, time: 1.5e9, pid: 4242, host: "box", totalSteps: 80)))
+        #expect(RunLogParser.parse(#"{"event": "stopped", "step": 7, "reason": "SIGTERM", "time": 1.5e9}"#)
+                == .event(RunEvent(name: "stopped", step: 7, time: 1.5e9, reason: "SIGTERM")))
     }
 
     /// metrics.jsonl holds JSON only, so maex writes the NaN loss of a diverged step as null.

@@ -3,8 +3,8 @@ import Imaging
 
 /// Draws the live view into a cell grid. Pure: the same state and size give the same cells.
 ///
-///     header: step, epoch, loss, EMA, lr, images/s, ETA, phase         (row 0)
-///     source, smoothing, log mode, malformed lines, probe, message      (row 1)
+///     header: trainer, step, epoch, loss, EMA, lr, images/s, ETA, phase  (row 0)
+///     source, failure, malformed lines, probe, message                   (row 1)
 ///     loss chart (raw dim, EMA bright)          │ learning-rate chart   (the rows between)
 ///     original │ masked │ reconstruction │ reconstruction + visible     (titles and pictures)
 ///     keys                                                              (last row)
@@ -156,6 +156,7 @@ public enum LiveViewRenderer {
         case .training: fields.append("maex train")
         case .watching: fields.append("maex watch")
         }
+        if let t = s.trainer { fields.append(trainerField(t, localHost: s.localHost)) }
         if let p = s.latest {
             if s.xIsEpoch {
                 fields.append("epoch \(p.step)" + (s.totalSteps.map { "/\($0)" } ?? ""))
@@ -167,7 +168,8 @@ public enum LiveViewRenderer {
             if let ema = s.smoothedLosses.last(where: { $0.isFinite }) { fields.append("EMA " + number(ema)) }
             if let lr = p.lr { fields.append(String(format: "lr %.3g", lr)) }
             if let ips = p.imagesPerSecond { fields.append(String(format: "%.0f img/s", ips)) }
-            if let eta = s.etaSeconds { fields.append("ETA " + duration(eta)) }
+            let running = s.trainer.map { if case .running = $0 { true } else { false } } ?? true
+            if running, let eta = s.etaSeconds { fields.append("ETA " + duration(eta)) }
         } else {
             fields.append("no points yet")
         }
@@ -187,6 +189,7 @@ public enum LiveViewRenderer {
         case .training(let run): second.append("run \(run)")
         case .watching(let path): second.append(path)
         }
+        if case .failed(let step, let reason) = s.trainer { second.append("the trainer failed at step \(step): \(reason)") }
         if s.malformedLines > 0 { second.append("\(s.malformedLines) malformed line\(s.malformedLines == 1 ? "" : "s") skipped") }
         if s.restarts > 0 { second.append("file restarted \(s.restarts)×") }
         if let probe = s.probe {
@@ -195,6 +198,27 @@ public enum LiveViewRenderer {
         if let m = s.message { second.append(m) }
         grid.put(StatusBar.pack(second, width: grid.width, separator: " · ", maxLines: 1).first ?? "",
                  x: 0, y: 1, maxWidth: grid.width, attrs: .dim)
+    }
+
+    /// The trainer of a watched run, in a few words (a failure's reason goes on the second row).
+    static func trainerField(_ t: TrainerActivity.State, localHost: String) -> String {
+        func on(_ host: String) -> String { host.isEmpty || host == localHost ? "" : " on \(host)" }
+        switch t {
+        case .running(let pid, let host): return "running (pid \(pid)\(on(host)))"
+        case .stalled(let pid, let host, let since): return "stalled: no line since \(clock(since)) (pid \(pid)\(on(host)))"
+        case .finished: return "finished"
+        case .stopped(_, let reason): return reason.isEmpty ? "stopped" : "stopped: \(reason)"
+        case .failed: return "failed"
+        case .gone(let pid): return "gone: pid \(pid) ended without a final event"
+        }
+    }
+
+    /// "10:42:13", local time.
+    static func clock(_ unixSeconds: Double) -> String {
+        var t = time_t(unixSeconds)
+        var parts = tm()
+        localtime_r(&t, &parts)
+        return String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 
     static func panels(_ probe: LiveViewState.Probe, at p: (xs: [Int], y: Int, cols: Int, rows: Int),

@@ -59,6 +59,10 @@ public struct LiveViewState: Sendable {
     public var logScale: LineChart.LogScale = .auto
     /// A word about the trainer or the file: "paused", "waiting for …", "stopping: saving …".
     public var phase: String?
+    /// The trainer of a watched run (`TrainerActivity`), when its metrics tell.
+    public var trainer: TrainerActivity.State?
+    /// This machine's name: a trainer elsewhere is shown with its host.
+    public var localHost = ""
     /// The last thing worth telling (a saved checkpoint, an error); replaced by the next.
     public var message: String?
     /// Lines of the followed file that were not metrics.

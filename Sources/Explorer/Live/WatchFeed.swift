@@ -1,13 +1,18 @@
 import Foundation
 import MAE
+import Training
 
 /// The live view of a run another process writes: it follows the metrics file (LogFollower,
 /// RunLogParser) and, for a maex run folder, reloads checkpoint.safetensors when its
-/// modification time changes. It only ever reads.
+/// modification time changes. The header tells the trainer's state (`TrainerActivity`): the
+/// run's lock is read, never taken, and whether it is held is asked of /proc/locks. It only
+/// ever reads.
 public final class WatchFeed: LiveFeed {
     public let metricsPath: String
     public let checkpointPath: String?
     public let probeImages: [String]
+    /// The run's lock file (RUN/lock), for a run folder.
+    public let lockPath: String?
     public let maskRatio: Double
     public let pollInterval: Int32 = 250
     public private(set) var isDone = false
@@ -18,12 +23,18 @@ public final class WatchFeed: LiveFeed {
     private var probeIndex = 0
     private var maskSeed: UInt64 = 0
     private var previewWanted = false
+    private var activity = TrainerActivity()
+    private let localHost = RunLock.hostName
+    private var lock: TrainerActivity.Lock = .unknown
+    private var lockChecked: Double?
 
-    public init(metricsPath: String, checkpointPath: String?, probeImages: [String], maskRatio: Double = 0.75) {
+    public init(metricsPath: String, checkpointPath: String?, probeImages: [String], maskRatio: Double = 0.75,
+                lockPath: String? = nil) {
         self.metricsPath = metricsPath
         self.checkpointPath = checkpointPath
         self.probeImages = probeImages
         self.maskRatio = maskRatio
+        self.lockPath = lockPath
         follower = LogFollower(path: metricsPath)
     }
 
@@ -41,20 +52,35 @@ public final class WatchFeed: LiveFeed {
             let update = follower.poll()
             if update.restarted {
                 state.reset()
+                activity.reset()
                 changed = true
             }
             for line in update.lines {
-                switch RunLogParser.parse(line) {
+                let parsed = RunLogParser.parse(line)
+                activity.read(parsed)
+                switch parsed {
                 case .point(let p):
                     state.append(p)
                     changed = true
                 case .malformed:
                     state.malformedLines += 1
                     changed = true
-                case .event, .blank:
+                case .event(let e):
+                    // A run watched from before it began has no config.json to read its length from.
+                    if e.name == "started", let total = e.totalSteps, total != state.totalSteps {
+                        state.totalSteps = total
+                        changed = true
+                    }
+                case .blank:
                     break
                 }
             }
+        }
+        state.localHost = localHost
+        let trainer = activity.state(now: Date().timeIntervalSince1970, lock: lockState())
+        if trainer != state.trainer {
+            state.trainer = trainer
+            changed = true
         }
         if let path = checkpointPath, !probeImages.isEmpty {
             var info = stat()
@@ -73,6 +99,25 @@ public final class WatchFeed: LiveFeed {
             }
         }
         return changed
+    }
+
+    /// Whether the trainer still holds the run's lock, looked up at most once a second, and
+    /// only for a trainer on this host (/proc/locks lists this machine's locks alone).
+    private func lockState() -> TrainerActivity.Lock {
+        guard let lockPath, let trainer = activity.trainer, trainer.host == localHost else { return .unknown }
+        let now = Date().timeIntervalSince1970
+        if let last = lockChecked, now - last < 1 { return lock }
+        lockChecked = now
+        guard FileManager.default.fileExists(atPath: lockPath) else {
+            lock = .unknown
+            return lock
+        }
+        switch RunLock.holder(of: lockPath) {
+        case .process(let pid): lock = .held(pid: pid)
+        case .nobody: lock = .free
+        case .unknown: lock = .unknown
+        }
+        return lock
     }
 
     public func perform(_ action: LiveViewState.Action, _ state: inout LiveViewState, preview: PreviewWorker) {

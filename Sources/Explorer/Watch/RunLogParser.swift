@@ -10,15 +10,43 @@ public struct MetricPoint: Equatable, Sendable {
     public var imagesPerSecond: Double?
     /// Seconds since the run started.
     public var wallTime: Double?
+    /// When the line was written (Unix seconds; maex's "time").
+    public var time: Double?
 
     public init(step: Int, epoch: Double? = nil, loss: Double, lr: Double? = nil,
-                imagesPerSecond: Double? = nil, wallTime: Double? = nil) {
+                imagesPerSecond: Double? = nil, wallTime: Double? = nil, time: Double? = nil) {
         self.step = step
         self.epoch = epoch
         self.loss = loss
         self.lr = lr
         self.imagesPerSecond = imagesPerSecond
         self.wallTime = wallTime
+        self.time = time
+    }
+}
+
+/// A maex event line of metrics.jsonl: {"event": name, ...}. The trainer's lifecycle events are
+/// "started" (pid, host, step, total_steps, time), "resume" (step, time), "checkpoint" (path,
+/// step, time), "skipped" (file, reason, step), and one of "finished", "stopped" or "failed"
+/// (step, reason for the last two, time) when it ends.
+public struct RunEvent: Equatable, Sendable {
+    public var name: String
+    public var step: Int?
+    public var time: Double?
+    public var pid: Int32?
+    public var host: String?
+    public var totalSteps: Int?
+    public var reason: String?
+
+    public init(name: String, step: Int? = nil, time: Double? = nil, pid: Int32? = nil, host: String? = nil,
+                totalSteps: Int? = nil, reason: String? = nil) {
+        self.name = name
+        self.step = step
+        self.time = time
+        self.pid = pid
+        self.host = host
+        self.totalSteps = totalSteps
+        self.reason = reason
     }
 }
 
@@ -26,8 +54,8 @@ public struct MetricPoint: Equatable, Sendable {
 public enum RunLogParser {
     public enum Line: Equatable, Sendable {
         case point(MetricPoint)
-        /// A maex event line, such as {"event": "checkpoint", ...}: its name.
-        case event(String)
+        /// A maex event line, such as {"event": "checkpoint", ...}.
+        case event(RunEvent)
         /// An empty line.
         case blank
         /// Not JSON, not an object, or without the fields a point needs.
@@ -43,7 +71,6 @@ public enum RunLogParser {
         guard trimmed.first == "{",
               let object = jsonObject(trimmed) ?? jsonObject(quotingNonFinite(trimmed))
         else { return .malformed }
-        if let event = object["event"] as? String { return .event(event) }
         func number(_ key: String) -> Double? {
             switch object[key] {
             case let n as NSNumber: n.doubleValue
@@ -51,12 +78,18 @@ public enum RunLogParser {
             default: nil
             }
         }
+        func int(_ key: String) -> Int? { number(key).flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil } }
+        if let name = object["event"] as? String {
+            return .event(RunEvent(name: name, step: int("step"), time: number("time"), pid: int("pid").flatMap { Int32(exactly: $0) },
+                                   host: object["host"] as? String, totalSteps: int("total_steps"),
+                                   reason: object["reason"] as? String))
+        }
         // maex writes a non-finite loss (the step a run diverged at) as null: it reads as NaN.
         let maexLoss = object["loss"] is NSNull ? Double.nan : number("loss")
         if let loss = maexLoss, let step = number("step"), step.isFinite {
             return .point(MetricPoint(step: Int(step), epoch: number("epoch"), loss: loss, lr: number("lr"),
                                       imagesPerSecond: number("images_per_s"),
-                                      wallTime: number("elapsed")))
+                                      wallTime: number("elapsed"), time: number("time")))
         }
         if let loss = number("train_loss"), let epoch = number("epoch"), epoch.isFinite {
             return .point(MetricPoint(step: Int(epoch), epoch: epoch, loss: loss, lr: number("train_lr")))
