@@ -44,8 +44,13 @@ enum TrainDetach {
         throw CommandSupport.fail("the run (pid \(pid)) has not started after \(Int(startTimeout)) s; see \(run.logPath)")
     }
 
-    /// Starts this executable with `arguments` in a new session, standard streams redirected.
+    /// Starts this executable with `arguments` in a new session, standard streams redirected,
+    /// no other descriptor of this process inherited (a pipe that whoever started this command
+    /// reads to its end would otherwise stay open as long as the run).
     static func spawn(_ arguments: [String], log: String) throws -> pid_t {
+        if let open = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+            for fd in open.compactMap({ Int32($0) }) where fd > STDERR_FILENO { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        }
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
         posix_spawn_file_actions_init(&actions)

@@ -62,9 +62,12 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         #expect(Self.eventually(60) { Self.lastStep(f) >= 3 }, "the run never logged 3 steps")
         kill(process.processIdentifier, SIGHUP)
-        #expect(Self.eventually(60) { !process.isRunning }, "the run did not end after SIGHUP")
+        let ended = Self.eventually(60) { !process.isRunning }
+        #expect(ended, "the run did not end after SIGHUP")
+        if !ended { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         #expect(process.terminationStatus == 0 && process.terminationReason == .exit)
         let reached = Self.lastStep(f)
@@ -85,6 +88,7 @@ import Testing
         defer { tmux.kill() }
         #expect(Self.eventually(60) { Self.lastStep(f) >= 3 }, "the run never logged 3 steps")
         let pid = try #require(Self.trainer(of: f.run))
+        defer { if Self.alive(pid) { kill(pid, SIGKILL) } }
         tmux.kill()
         #expect(Self.eventually(60) { !Self.alive(pid) }, "the trainer outlived its terminal under --no-tui")
         let reached = Self.lastStep(f)
@@ -107,6 +111,7 @@ import Testing
         try tmux.waitFor("the live view") { $0.contains("maex train") && TrainTUIEndToEndTests.step($0) != nil }
         #expect(Self.eventually(60) { Self.lastStep(f) >= 10 }, "the run never logged 10 steps")
         let pid = try #require(Self.trainer(of: f.run))
+        defer { if Self.alive(pid) { kill(pid, SIGKILL) } }
         let atKill = Self.lastStep(f)
         tmux.kill()
         #expect(Self.eventually(180) { !Self.alive(pid) }, "the headless run did not finish its \(steps) steps")
