@@ -10,6 +10,8 @@ public struct RunConfig: Codable, Equatable, Sendable {
     /// The --data folder as given.
     public var data: String
     public var plan: TrainingPlan
+    /// The model file the run started from (`--init`), nil for random weights.
+    public var weights: String?
 
     public init(model: MAEConfig, training: TrainingOptions, data: String, plan: TrainingPlan) {
         self.model = model

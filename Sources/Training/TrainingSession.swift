@@ -23,14 +23,25 @@ public struct TrainingSession: @unchecked Sendable {
     /// A new run on the images of `data`. With a run directory, it is created (it must not hold
     /// a checkpoint yet), locked (`RunLock`: no other trainer may use it) and config.json
     /// written before any training.
+    ///
+    /// `weights`: a model to start from (and its file, recorded in config.json) instead of the
+    /// seeded random initialisation; its config must be `modelConfig`. Its weights are copied:
+    /// the file it came from is never written.
     public static func fresh(data: String, model modelConfig: MAEConfig, options: TrainingOptions,
-                             run: RunDirectory?) throws(RunError) -> TrainingSession {
+                             run: RunDirectory?, weights: (model: MAEModel, path: String)? = nil) throws(RunError) -> TrainingSession {
         do { try options.validate() } catch { throw .options(error) }
         let model: MAEModel
-        do {
-            model = try MAEModel(config: modelConfig, seed: options.seed)
-        } catch {
-            throw .badConfig(path: "model config", reason: error.description)
+        if let weights {
+            guard weights.model.config == modelConfig else {
+                throw .badConfig(path: weights.path, reason: "its model config is not the run's")
+            }
+            model = weights.model.copy()
+        } else {
+            do {
+                model = try MAEModel(config: modelConfig, seed: options.seed)
+            } catch {
+                throw .badConfig(path: "model config", reason: error.description)
+            }
         }
         let dataset: ImageDataset
         do {
@@ -39,8 +50,9 @@ public struct TrainingSession: @unchecked Sendable {
         } catch {
             throw .data(error)
         }
-        let config = RunConfig(model: modelConfig, training: options, data: data,
+        var config = RunConfig(model: modelConfig, training: options, data: data,
                                plan: TrainingPlan(options: options, images: dataset.count))
+        config.weights = weights?.path
         let lock = try run.map { (r: RunDirectory) throws(RunError) in try r.lock(creating: true) }
         try run?.create(config: config)
         return TrainingSession(config: config, model: model,

@@ -31,6 +31,11 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Start the run in the background, detached from this terminal (messages to RUN/train.log); print its pid and how to follow and stop it.")
     var detach = false
 
+    @Option(name: .customLong("init"),
+            help: ArgumentHelp("Start from this model's weights (safetensors or the authors' .pth) instead of random ones; its config is the run's (a new warmup and schedule).",
+                               valueName: "model"))
+    var initModel: String?
+
     @Option(help: ArgumentHelp("Model preset (default tiny).", valueName: "name"))
     var preset: MAEPreset?
 
@@ -148,6 +153,10 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if !resume && data == nil { throw ValidationError("--data is required for a new run (a folder of PNG or JPEG images)") }
+        if resume && initModel != nil { throw ValidationError("a resumed run continues its own weights: drop --init") }
+        if initModel != nil && (preset != nil || config != nil || normPix != nil) {
+            throw ValidationError("--init takes the model's config from its file: drop --preset, --config and --norm-pix")
+        }
         if resume && (preset != nil || config != nil || normPix != nil) {
             throw ValidationError("a resumed run keeps its model: drop --preset, --config and --norm-pix")
         }
@@ -206,9 +215,11 @@ struct TrainCommand: ParsableCommand {
             if resume {
                 session = try TrainingSession.resume(run: RunDirectory(path: runFolder), adjust: adjust)
             } else {
-                let model = try TrainModelConfig.resolve(preset: preset, json: config, normPix: normPix)
+                let start = try initModel.map { (path: String) throws(CheckpointError) in try Checkpoint.load(path: path) }
+                let model = try start?.config ?? TrainModelConfig.resolve(preset: preset, json: config, normPix: normPix)
                 session = try TrainingSession.fresh(data: data!, model: model, options: options(base: TrainingOptions()),
-                                                    run: RunDirectory(path: runFolder))
+                                                    run: RunDirectory(path: runFolder),
+                                                    weights: start.map { ($0, initModel!) })
             }
         } catch let error as TrainModelConfig.Problem {
             throw ValidationError(error.description)
@@ -288,6 +299,7 @@ struct TrainCommand: ParsableCommand {
             String(format: "model: %@%d px, patch %d, %d×%d encoder, %d×%d decoder, %.2fM parameters%@",
                    preset, c.imgSize, c.patchSize, c.embedDim, c.depth, c.decoderEmbedDim, c.decoderDepth, params,
                    c.normPixLoss ? ", norm-pix targets" : ""),
+            "weights: " + (s.config.weights.map { "from \($0)" } ?? "random (seed \(o.seed))"),
             "data: \(s.dataset.count) images in \(s.config.data)"
                 + (s.dataset.skippedAtOpen.isEmpty ? "" : " (\(s.dataset.skippedAtOpen.count) skipped)"),
             augmentationLine(o),

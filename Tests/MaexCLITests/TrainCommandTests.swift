@@ -1,4 +1,5 @@
 import Foundation
+import MAE
 import Testing
 
 /// `maex train` end to end on a temporary folder of two small images, with a model small
@@ -58,6 +59,34 @@ import Testing
         let again = try Self.train(f, ["--steps", "1"])
         #expect(again.status == 1 && again.stderr.contains("already holds a run")
                 && again.stderr.contains("--resume continues it"), "\(again.stderr)")
+    }
+
+    /// `--init` starts from a model's weights (copied, with a schedule of its own) and records
+    /// the file in config.json; it is refused beside a model config or a resume.
+    @Test func initStartsFromAModelsWeights() throws {
+        let f = try Folders()
+        defer { f.remove() }
+        // A model whose weights are nothing like a seed-0 start: seed 5.
+        #expect(try Self.train(f, ["--steps", "2", "--seed", "5"]).status == 0)
+        let start = f.root + "/start.safetensors"
+        try FileManager.default.moveItem(atPath: f.run + "/checkpoint.safetensors", toPath: start)
+        try FileManager.default.removeItem(atPath: f.run)
+        let before = try SafeTensors.read(path: start).floats("decoder_pred.weight")
+        let result = try MaexProcess.run(["train", "--data", f.data, "--run", f.run, "--init", start, "--batch", "2",
+                                          "--threads", "1", "--steps", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("weights: from \(start)"), "\(result.stdout)")
+        let config = try String(contentsOfFile: f.run + "/config.json", encoding: .utf8)
+        #expect(config.contains("\"weights\"") && config.contains("start.safetensors"), "\(config)")
+        let after = try SafeTensors.read(path: f.run + "/checkpoint.safetensors").floats("decoder_pred.weight")
+        let moved = zip(before, after).map { abs($0 - $1) }.max() ?? .infinity
+        let scale = before.map { abs($0) }.max() ?? 0
+        #expect(moved < 0.05 * scale, "two small steps moved the weights by \(moved) of \(scale)")
+        #expect(try SafeTensors.read(path: start).floats("decoder_pred.weight") == before, "the --init file is not written")
+        for extra in [["--preset", "tiny"], ["--resume"]] {
+            let refused = try MaexProcess.run(["train", "--data", f.data, "--run", f.run, "--init", start] + extra)
+            #expect(refused.status == 64 && refused.stderr.contains("--init"), "\(extra): \(refused.stderr)")
+        }
     }
 
     @Test func trainsAndWritesTheRunFolder() throws {
