@@ -82,18 +82,18 @@ public enum TerminalGuard {
         return sig == 0 ? nil : sig
     }
 
-    /// The terminal went away (its input ended) and the process goes on without it: SIGHUP is
-    /// ignored from `uninstall` on.
+    /// The terminal went away and the process goes on without it (a detached training run):
+    /// SIGHUP is ignored from `uninstall` on, since a late one (tmux and the kernel each send
+    /// one) must not end it.
     public static func ignoreHangUps() {
         hangUpsIgnored.store(true, ordering: .releasing)
     }
 
-    /// Puts the default handlers back (after curses has ended). After a hang-up SIGHUP stays
-    /// ignored: the terminal is gone, and a late one must not end a process that goes on
-    /// without it (a detached training run).
+    /// Puts the default handlers back (after curses has ended); SIGHUP stays ignored after
+    /// `ignoreHangUps`.
     public static func uninstall() {
         for s in quitSignals + crashSignals + [SIGTSTP] { signal(s, SIG_DFL) }
-        if requestedSignal == SIGHUP || hangUpsIgnored.load(ordering: .acquiring) { signal(SIGHUP, SIG_IGN) }
+        if hangUpsIgnored.load(ordering: .acquiring) { signal(SIGHUP, SIG_IGN) }
         wakeWriteFD.store(-1, ordering: .releasing)
     }
 

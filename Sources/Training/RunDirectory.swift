@@ -32,9 +32,8 @@ public struct RunDirectory: Sendable {
 
     // MARK: creating and resuming
 
-    /// Makes the folder of a new run (parents too), writes config.json and empties
-    /// metrics.jsonl. Refuses a folder that already holds a checkpoint.
-    public func create(config: RunConfig) throws(RunError) {
+    /// Makes the run folder (and its parents) if it does not exist yet.
+    public func makeFolder() throws(RunError) {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue {
             throw .io(path: path, reason: "exists and is not a folder")
@@ -44,6 +43,12 @@ public struct RunDirectory: Sendable {
         } catch {
             throw .io(path: path, reason: "cannot create the run folder: \(Self.reason(error))")
         }
+    }
+
+    /// Makes the folder of a new run (parents too), writes config.json and empties
+    /// metrics.jsonl. Refuses a folder that already holds a checkpoint.
+    public func create(config: RunConfig) throws(RunError) {
+        try makeFolder()
         if holdsCheckpoint { throw .alreadyARun(path: path) }
         try writeConfig(config)
         do {

@@ -134,7 +134,7 @@ public final class RunLock: @unchecked Sendable {
     public static var hostName: String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func line(_ o: Owner) -> String {
@@ -146,17 +146,9 @@ public final class RunLock: @unchecked Sendable {
         return try? JSONDecoder().decode(Owner.self, from: Data(first.utf8))
     }
 
+    /// The holder a lock file's first 4 KB name (a line is far shorter).
     private static func read(fd: Int32) -> Owner? {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 512)
-        var offset: off_t = 0
-        while bytes.count < 4096 {
-            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
-            guard n > 0 else { break }
-            bytes += chunk[0..<n]
-            offset += off_t(n)
-        }
-        return parse(String(decoding: bytes, as: UTF8.self))
+        readToEnd(fd, limit: 4096).flatMap(parse)
     }
 
     /// The whole of a file whose size stat does not tell (procfs).
@@ -164,9 +156,15 @@ public final class RunLock: @unchecked Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return readToEnd(fd, limit: .max)
+    }
+
+    /// What `fd` holds from where it stands (a file just opened: its start), up to about
+    /// `limit` bytes; nil when a read fails.
+    private static func readToEnd(_ fd: Int32, limit: Int) -> String? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
+        while bytes.count < limit {
             let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
             if n < 0 { return nil }
             if n == 0 { break }
@@ -191,17 +189,7 @@ extension RunDirectory {
     /// Takes the run's lock for this process (see `RunLock`); `creating` makes the folder
     /// (and its parents) first, for a new run.
     public func lock(creating: Bool = false) throws(RunError) -> RunLock {
-        if creating {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue {
-                throw .io(path: path, reason: "exists and is not a folder")
-            }
-            do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            } catch {
-                throw .io(path: path, reason: "cannot create the run folder: \(Self.reason(error))")
-            }
-        }
+        if creating { try makeFolder() }
         return try RunLock.acquire(path: lockPath, folder: path)
     }
 }

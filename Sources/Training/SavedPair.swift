@@ -102,11 +102,5 @@ extension RunDirectory {
     }
 
     /// Makes renames and deletions in the folder durable.
-    func syncFolder() {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 {
-            _ = fsync(fd)
-            close(fd)
-        }
-    }
+    func syncFolder() { AtomicFile.syncDirectory(path) }
 }

@@ -35,6 +35,8 @@ public final class Trainer: @unchecked Sendable {
     private let loader: BatchLoader
     private var metrics: MetricsLog?
     private var lastSavedStep: Int
+    /// Training seconds (`state.elapsed`) at the last save; nil: none yet in this session.
+    private var lastSavedElapsed: Double?
     private var intervalStart: (time: Double, step: Int, lossSum: Double) = (0, 0, 0)
 
     /// `sampleCapacity` bounds the ring of per-step samples.
@@ -352,9 +354,6 @@ public final class Trainer: @unchecked Sendable {
     private enum SaveTrigger: String {
         case saveEvery = "save_every", saveEveryMinutes = "save_every_minutes", end, stop, request
     }
-
-    /// Training seconds (`state.elapsed`) at the last save; nil: none yet in this session.
-    private var lastSavedElapsed: Double?
 
     /// Saves the model, the optimizer state and a checkpoint event, unless this step is saved.
     private func saveState(_ trigger: SaveTrigger) -> TrainerOutcome? {

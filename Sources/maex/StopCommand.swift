@@ -1,4 +1,5 @@
 import ArgumentParser
+import Explorer
 import Foundation
 import Training
 
@@ -67,7 +68,7 @@ struct StopCommand: ParsableCommand {
         Self.say("asked pid \(owner.pid) to save and stop; waiting for its checkpoint…")
 
         let deadline = Date().addingTimeInterval(timeout)
-        var end: [String: Any]?
+        var end: RunEvent?
         while true {
             let gone = Self.gone(owner.pid, lock: run.lockPath)
             end = end ?? Self.endEvent(in: run.metricsPath, after: offset)
@@ -82,10 +83,10 @@ struct StopCommand: ParsableCommand {
             throw CommandSupport.fail("\(runFolder): pid \(owner.pid) has not saved after \(CommandSupport.format(timeout)) s; "
                                       + "it is still running, maybe finishing a long step (maex watch \(runFolder) shows when it stops)")
         }
-        let step = (end["step"] as? Int).map(String.init) ?? "?"
-        switch end["event"] as? String {
+        let step = end.step.map(String.init) ?? "?"
+        switch end.name {
         case "failed":
-            throw CommandSupport.fail("\(runFolder): the trainer failed at step \(step): \(end["reason"] as? String ?? "")")
+            throw CommandSupport.fail("\(runFolder): the trainer failed at step \(step): \(end.reason ?? "")")
         case "finished":
             Self.say("the run had finished: step \(step), checkpoint \(run.checkpointPath)")
         default:
@@ -104,9 +105,7 @@ struct StopCommand: ParsableCommand {
     }
 
     /// A line on stdout, written at once (the wait comes after it).
-    static func say(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
+    static func say(_ line: String) { StandardStreams.output(line + "\n") }
 
     static func size(_ path: String) -> UInt64 {
         var info = stat()
@@ -114,17 +113,13 @@ struct StopCommand: ParsableCommand {
     }
 
     /// The first "stopped", "finished" or "failed" event written after `offset`.
-    static func endEvent(in path: String, after offset: UInt64) -> [String: Any]? {
+    static func endEvent(in path: String, after offset: UInt64) -> RunEvent? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         // A file shorter than before was started over (a new run): read it all.
         let start = size(path) < offset ? 0 : offset
         guard (try? handle.seek(toOffset: start)) != nil, let data = try? handle.readToEnd() else { return nil }
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                  let event = object["event"] as? String, ["stopped", "finished", "failed"].contains(event) else { continue }
-            return object
-        }
-        return nil
+        return RunLogParser.events(in: String(decoding: data, as: UTF8.self))
+            .first { ["stopped", "finished", "failed"].contains($0.name) }
     }
 }

@@ -1,3 +1,4 @@
+import Explorer
 import Foundation
 import Training
 
@@ -15,11 +16,7 @@ enum TrainDetach {
     /// `arguments`: this command's arguments after `maex` (train …); `run`: its run folder.
     static func start(arguments: [String], run: RunDirectory) throws {
         let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: run.path, withIntermediateDirectories: true)
-        } catch {
-            throw CommandSupport.fail("\(run.path): cannot create the run folder: \(error.localizedDescription)")
-        }
+        try run.makeFolder()
         // Everything but --detach and the view's choice: a detached run has no terminal to show.
         let childArguments = arguments.filter { !["--detach", "--tui", "--no-tui"].contains($0) } + ["--no-tui"]
         let logOffset = (try? fm.attributesOfItem(atPath: run.logPath)[.size] as? Int) ?? 0
@@ -75,11 +72,7 @@ enum TrainDetach {
     /// Whether metrics.jsonl holds the "started" line of process `pid`.
     static func started(pid: pid_t, metrics: String) -> Bool {
         guard let text = try? String(contentsOfFile: metrics, encoding: .utf8) else { return false }
-        for line in text.split(separator: "\n").reversed() where line.contains("\"started\"") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
-            if object["event"] as? String == "started", (object["pid"] as? NSNumber)?.int32Value == pid { return true }
-        }
-        return false
+        return RunLogParser.events(in: text).contains { $0.name == "started" && $0.pid == pid }
     }
 
     /// What the log gained since `offset`, its last 20 lines.

@@ -17,8 +17,8 @@ import Testing
         init(_ f: Folders, extra: [String] = []) throws {
             out = f.root + "/train.out"
             err = f.root + "/train.err"
-            FileManager.default.createFile(atPath: out, contents: nil)
-            FileManager.default.createFile(atPath: err, contents: nil)
+            _ = FileManager.default.createFile(atPath: out, contents: nil)
+            _ = FileManager.default.createFile(atPath: err, contents: nil)
             process.executableURL = MaexProcess.executable
             process.arguments = ["train", "--data", f.data, "--run", f.run, "--config", TrainCommandTests.tinyModel,
                                  "--batch", "2", "--threads", "1", "--steps", "1000000", "--log-every", "1",

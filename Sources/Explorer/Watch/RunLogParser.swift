@@ -97,6 +97,14 @@ public enum RunLogParser {
         return .malformed
     }
 
+    /// The event lines among `text`'s lines, in order.
+    public static func events<Text: StringProtocol>(in text: Text) -> [RunEvent] {
+        text.split(separator: "\n").compactMap { line in
+            if case .event(let event) = parse(String(line)) { return event }
+            return nil
+        }
+    }
+
     private static func jsonObject(_ text: String) -> [String: Any]? {
         try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
     }

@@ -90,7 +90,12 @@ public enum AtomicFile {
             discard()
             throw error
         }
-        // Make the rename durable; file systems that cannot sync a directory need nothing more.
+        syncDirectory(dir)
+    }
+
+    /// Makes renames and deletions in `dir` durable; file systems that cannot sync a directory
+    /// need nothing more.
+    public static func syncDirectory(_ dir: String) {
         let dfd = Glibc.open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 {
             _ = fsync(dfd)
