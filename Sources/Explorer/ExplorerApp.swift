@@ -1,5 +1,6 @@
 import Foundation
 import MAE
+import Training
 
 /// How `maex explore` starts.
 public struct ExplorerSetup {
@@ -18,6 +19,10 @@ public struct ExplorerSetup {
     public var notes: [String]
     /// Where `e` writes figures.
     public var exportDirectory: String
+    /// How `T` makes a trainer; nil: no training from this screen.
+    public var makeTrainer: TrainingLink.Maker?
+    /// Start training at once (`maex train` with its screen).
+    public var trainAtStart = false
 
     public init(model: ModelSummary, images: [ImageEntry], ratio: Double, pattern: MaskStrategy, seed: UInt64,
                 glyphs: GlyphMode?, colors: ColorMode?, engine: ReconstructionEngine,
@@ -39,23 +44,37 @@ public struct ExplorerSetup {
 
 /// The I/O shell around the pure core: one UI thread that owns the backend and the state,
 /// sleeps in the backend on input and the wake pipe, feeds events to the reducer, carries out
-/// its effects and presents the rendered grid. It never waits on the worker.
+/// its effects and presents the rendered grid. It never waits on the worker or the trainer.
 public enum ExplorerApp {
-    /// Runs on the terminal until `q` or a quit signal; the terminal is restored on every way
-    /// out. Returns the signal that ended it (SIGINT, SIGTERM, SIGHUP), if one did.
+    /// How the explorer ended.
+    public struct Report {
+        /// The signal that ended it (SIGINT, SIGTERM, SIGHUP), if one did.
+        public var signal: Int32?
+        /// The training run started from the screen, if any (ended, unless `detached`).
+        public var training: TrainingLink?
+        /// The terminal went away while the run trained: the screen closed and the trainer
+        /// runs on; the caller decides what happens to it.
+        public var detached = false
+        public var traffic = ScreenTraffic()
+    }
+
+    /// Runs on the terminal until `q` or a quit signal; the terminal is restored on every way out.
     @discardableResult
-    public static func run(_ setup: ExplorerSetup) throws(ExplorerError) -> Int32? {
+    public static func run(_ setup: ExplorerSetup) throws(ExplorerError) -> Report {
         let wake = try WakePipe()
         defer { wake.close() }
         let backend = try CursesBackend(colorOverride: setup.colors, wake: wake)
         defer { backend.close() }
-        return try run(setup, on: backend)
+        let report = try run(setup, on: backend)
+        // The kernel's hang-up may come after the screen has closed: it must not end the run.
+        if report.detached { TerminalGuard.ignoreHangUps() }
+        return report
     }
 
-    /// The same on any backend (tests pass a TestBackend). Returns the quit signal the backend
-    /// reported, if one ended it.
+    /// The same on any backend (tests pass a TestBackend).
     @discardableResult
-    public static func run(_ setup: ExplorerSetup, on backend: TerminalBackend) throws(ExplorerError) -> Int32? {
+    public static func run(_ setup: ExplorerSetup, on backend: TerminalBackend) throws(ExplorerError) -> Report {
+        let startTime = backend.now
         var notes = setup.notes + backend.notes
         var glyphs = setup.glyphs ?? .halfBlock
         if !backend.utf8 {
@@ -69,11 +88,26 @@ public enum ExplorerApp {
         var state = ExplorerState(model: setup.model, images: setup.images, ratio: setup.ratio, pattern: setup.pattern,
                                   seed: setup.seed, width: size.width, height: size.height, glyphs: glyphs,
                                   colors: backend.colors)
+        state.canTrain = setup.makeTrainer != nil
         let reducer = ExplorerReducer(makeMask: setup.makeMask)
         let worker = ReconstructionWorker(engine: setup.engine, wakeFD: backend.wakeFD)
         worker.start()
         defer { worker.stop() }
         let trace = LatencyTrace(path: ProcessInfo.processInfo.environment["MAEX_LATENCY_LOG"])
+        var training: TrainingLink?
+        var report = Report()
+        var firstFrame: (bytes: Int, time: ContinuousClock.Instant)?
+        // The UI thread's writes that are not the terminal's: the run folder made on `T` (its
+        // data/ copies) and `W`'s weights. The traffic leaves them out.
+        var fileBytes = 0
+        func finish() -> Report {
+            report.training = training
+            let end = backend.now, sent = backend.bytesWritten - fileBytes, first = firstFrame ?? (sent, end)
+            (report.traffic.bytes, report.traffic.seconds) = (sent, (end - startTime) / .seconds(1))
+            (report.traffic.bytesAfterFirstFrame, report.traffic.secondsAfterFirstFrame) =
+                (sent - first.bytes, (end - first.time) / .seconds(1))
+            return report
+        }
 
         func perform(_ effects: [ExplorerEffect]) {
             for effect in effects {
@@ -86,38 +120,82 @@ public enum ExplorerApp {
                     perform(reducer.reduce(&state, .exported(result)))
                 case .redrawAll:
                     backend.redrawAll()
+                case .training(.start):
+                    guard training == nil, let make = setup.makeTrainer else { break }
+                    let before = backend.bytesWritten
+                    let started = Result { () throws(ExplorerError) in try TrainingLink.start(make, wakeFD: backend.wakeFD) }
+                    fileBytes += backend.bytesWritten - before
+                    switch started {
+                    case .success(let link):
+                        training = link
+                        perform(reducer.reduce(&state, .trainingStarted(link.view)))
+                    case .failure(let error):
+                        perform(reducer.reduce(&state, .trainingFailed(error)))
+                    }
+                case .training(let action):
+                    let before = backend.bytesWritten
+                    let event = training?.perform(action)
+                    fileBytes += backend.bytesWritten - before
+                    if let event { perform(reducer.reduce(&state, event)) }
                 }
             }
         }
 
         perform(reducer.start(&state))
+        if setup.trainAtStart { perform([.training(.start)]) }
         if !notes.isEmpty && state.message == nil { state.message = notes.joined(separator: "; ") }
         var lastTick = backend.now
-        let tickInterval = Duration.milliseconds(100)
+        let tickInterval = Duration.milliseconds(100), pollInterval = Duration.milliseconds(200)
+        var shown: CellGrid?
         while true {
             let renderStart = ContinuousClock.now
-            let grid = ScreenRenderer.render(state)
+            var frame = ScreenRenderer.frame(state)
+            state.training?.live.lossAxis = frame.lossAxis
+            state.training?.live.lrAxis = frame.lrAxis
+            // While training, cells of pictures that moved by noise only stay as they are
+            // (DeadBand): newer weights change every picture a little.
+            if state.training != nil, let shown { DeadBand.hold(&frame.grid, shown: shown, threshold: 10) }
+            shown = frame.grid
             let presentStart = ContinuousClock.now
-            backend.present(grid)
+            let before = backend.bytesWritten
+            backend.present(frame.grid)
+            if state.training != nil { perform(reducer.reduce(&state, .presented(bytes: backend.bytesWritten - before))) }
+            if firstFrame == nil { firstFrame = (backend.bytesWritten - fileBytes, backend.now) }
             trace?.frame(render: presentStart - renderStart, present: .now - presentStart)
             trace?.presented(shownID: state.shownID)
-            if state.quit { return nil }
+            if state.quit { return finish() }
 
-            let input = try backend.readInput(timeout: state.computing ? tickInterval : nil)
+            let running = state.training?.running == true
+            let timeout = state.computing ? tickInterval : running ? pollInterval : nil
+            let input = try backend.readInput(timeout: timeout)
             var events: [ExplorerEvent] = []
             for event in input {
                 switch event {
                 case .key(let key): events.append(.key(key))
                 case .mouse(let report): events.append(.mouse(report))
                 case .resize(let width, let height): events.append(.resize(width: width, height: height))
-                case .quitSignal(let signal): return signal
-                case .hangUp: return nil
+                case .quitSignal(SIGHUP) where running, .hangUp where running:
+                    // Nobody is left to watch: the screen closes and the run goes on.
+                    if case .quitSignal(let signal) = event { report.signal = signal }
+                    report.detached = true
+                    return finish()
+                case .quitSignal(let signal) where running:
+                    // Like q: the trainer saves and stops, then the explorer ends.
+                    report.signal = report.signal ?? signal
+                    events.append(.key(.character("q")))
+                case .quitSignal(let signal):
+                    report.signal = signal
+                    return finish()
+                case .hangUp: return finish()
                 }
             }
             if trace != nil && input.contains(where: { if case .key = $0 { true } else if case .mouse = $0 { true } else { false } }) {
                 trace?.input(nextRequestID: state.lastRequestID + 1)
             }
             events += worker.takeFinished().map { ExplorerEvent.reconstructed($0) }
+            if let training, state.training != nil {
+                events.append(.trainingPolled(training.poll(now: (backend.now - startTime) / .seconds(1))))
+            }
             if state.computing && backend.now - lastTick >= tickInterval {
                 events.append(.tick)
                 lastTick = backend.now

@@ -1,4 +1,5 @@
 import Imaging
+import Training
 import MAE
 
 /// What the reducer asks the shell to do.
@@ -9,6 +10,8 @@ public enum ExplorerEffect: Sendable {
     case export(ExportJob)
     /// Resend every cell (Ctrl-L).
     case redrawAll
+    /// Start, pause, save or stop the training run, or write its weights.
+    case training(TrainingAction)
 }
 
 /// The figure `e` writes: the four panel images and where.
@@ -55,7 +58,131 @@ public struct ExplorerReducer: Sendable {
             }
             return []
         case .reconstructed(let outcome): return receive(outcome, &s)
+        case .trainingStarted(let view): return startTraining(view, &s)
+        case .trainingFailed(let error):
+            s.message = "cannot train: \(error.message)"
+            return []
+        case .trainingPolled(let poll): return receive(poll, &s)
+        case .weightsWritten(let result):
+            switch result {
+            case .success(let path): s.message = "wrote the weights to \(path)"
+            case .failure(let error): s.message = "cannot write the weights: \(error.message)"
+            }
+            return []
+        case .presented(let bytes):
+            s.training?.debt += Double(bytes)
+            return []
         }
+    }
+
+    // MARK: training
+
+    func startTraining(_ view: TrainingView, _ s: inout ExplorerState) -> [ExplorerEffect] {
+        var view = view
+        view.live.colors = s.colors
+        view.live.glyphs = s.glyphs
+        s.zoom = false
+        if s.layout(.both).charts == nil { view.screen = .panels }
+        s.training = view
+        s.message = "training: T pauses, w saves, q saves and stops"
+        // At once with the trainer's weights, so the status bar says which step drew the panels.
+        return s.images.isEmpty ? [] : [request(&s)]
+    }
+
+    /// Bytes a second a training screen may send on average: a redraw with newer weights waits
+    /// for what earlier frames sent, so a run whose pictures keep changing stays under ~10 KB/s.
+    static let byteRate = 8000.0
+
+    func receive(_ poll: TrainingPoll, _ s: inout ExplorerState) -> [ExplorerEffect] {
+        guard var t = s.training else { return [] }
+        for point in poll.points { t.live.append(point) }
+        for event in poll.events {
+            switch event {
+            case .checkpoint(_, let step): s.message = "saved a checkpoint at step \(step)"
+            case .saveFailed(let step, let failure): s.message = "step \(step) not saved: \(failure) (tried again on resume)"
+            case .paused(let step): t.live.phase = "paused at step \(step)"
+            case .resumed: if !t.stopping { t.live.phase = nil }
+            case .skipped(let file): s.message = "skipped \(file.path): \(file.reason)"
+            case .finished(let outcome):
+                t.outcome = outcome
+                t.paused = false
+                switch outcome {
+                case .completed(let step): t.live.phase = "finished at step \(step)"
+                case .stopped(let step): t.live.phase = "stopped at step \(step), saved"
+                case .failed(let step, let failure):
+                    t.live.phase = "failed at step \(step)"
+                    s.message = failure.description
+                }
+                if t.stopping { s.quit = true }
+            case .step, .log: break
+            }
+        }
+        t.newestWeights = poll.newestWeights
+        if let last = t.debtTime { t.debt = max(0, t.debt - Self.byteRate * (poll.now - last)) }
+        t.debtTime = poll.now
+        // Newer weights redraw the panels at most once a second, one request at a time, and
+        // only once what the screen has sent is paid for.
+        let newer = poll.newestWeights != nil && poll.newestWeights != t.requestedWeights
+        let due = newer && poll.now - t.lastRedraw >= 1 && t.debt <= 0
+        guard due, t.screen != .charts, s.original != nil, !s.computing, !s.images.isEmpty else {
+            s.training = t
+            return []
+        }
+        t.requestedWeights = poll.newestWeights
+        t.lastRedraw = poll.now
+        s.training = t
+        return [request(&s)]
+    }
+
+    func trainingKey(_ key: Key, _ s: inout ExplorerState) -> [ExplorerEffect] {
+        guard var t = s.training else {
+            if key == .character("T") {
+                guard s.canTrain else { s.message = "training is not available here"; return [] }
+                s.message = "starting training…"
+                return [.training(.start)]
+            }
+            s.message = "\(key == .character("W") ? "W writes a training run's weights" : "that key is for training"): T starts it"
+            return []
+        }
+        defer { s.training = t }
+        switch key {
+        case .character("T"):
+            guard t.running, !t.stopping else { s.message = "the run has ended (W writes its weights)"; return [] }
+            t.paused.toggle()
+            t.live.phase = t.paused ? "pausing…" : nil
+            return [.training(t.paused ? .pause : .resume)]
+        case .character("w"):
+            guard t.running, !t.stopping else { s.message = "the run has ended and was saved"; return [] }
+            s.message = "saving a checkpoint…"
+            return [.training(.save)]
+        case .character("W"):
+            return [.training(.writeWeights)]
+        default:
+            _ = t.live.handle(key)  // s, S, l: the charts' own keys
+            return []
+        }
+    }
+
+    /// `q`: ends the explorer, but a training run saves and stops first (the explorer ends when
+    /// the trainer reports it has).
+    func quit(_ s: inout ExplorerState) -> [ExplorerEffect] {
+        guard var t = s.training, t.running else { s.quit = true; return [] }
+        guard !t.stopping else { return [] }
+        t.stopping = true
+        t.paused = false
+        t.live.phase = "stopping: saving a checkpoint…"
+        s.training = t
+        return [.training(.stop)]
+    }
+
+    /// `z` while training: both → panels → charts, skipping both when they do not fit together.
+    func cycleTrainingScreen(_ s: inout ExplorerState) {
+        guard var t = s.training else { return }
+        let order: [TrainingView.Screen] = [.both, .panels, .charts]
+        var i = order.firstIndex(of: t.screen) ?? 0
+        repeat { i = (i + 1) % order.count } while order[i] == .both && s.layout(.both).charts == nil
+        t.screen = order[i]
+        s.training = t
     }
 
     // MARK: worker answers
@@ -113,10 +240,10 @@ public struct ExplorerReducer: Sendable {
             let ratios = ExplorerState.compareRatios
             let masks = ratios.map { makeMask(s.pattern ?? .random, $0, s.gridSize, s.seed) }
             return .reconstruct(ReconstructionRequest(id: s.lastRequestID, imageIndex: s.imageIndex, path: path,
-                                                      masks: masks, compareRatios: ratios))
+                                                      masks: masks, compareRatios: ratios, weights: s.training?.weights))
         }
         return .reconstruct(ReconstructionRequest(id: s.lastRequestID, imageIndex: s.imageIndex, path: path,
-                                                  masks: [s.mask]))
+                                                  masks: [s.mask], weights: s.training?.weights))
     }
 
     /// Applies a mask change; records one undo step and asks for a reconstruction if the mask
@@ -148,14 +275,18 @@ public struct ExplorerReducer: Sendable {
     func handle(_ key: Key, _ s: inout ExplorerState) -> [ExplorerEffect] {
         if s.showHelp {
             s.showHelp = false
-            if key == .character("q") || key == .character("Q") { s.quit = true }
+            if key == .character("q") || key == .character("Q") { return quit(&s) }
             return []
         }
         s.message = nil
         let g = s.gridSize
         switch key {
         case .character("q"), .character("Q"):
-            s.quit = true
+            return quit(&s)
+        case .character("T"), .character("w"), .character("W"):
+            return trainingKey(key, &s)
+        case .character("s"), .character("S"), .character("l"):
+            if s.training != nil { return trainingKey(key, &s) }
         case .character("?"):
             s.showHelp = true
         case .escape:
@@ -211,7 +342,7 @@ public struct ExplorerReducer: Sendable {
         case .character("#"):
             s.showGrid.toggle()
         case .character("z"):
-            s.zoom.toggle()
+            if s.training != nil { cycleTrainingScreen(&s) } else { s.zoom.toggle() }
             s.stroke = nil
         case .character("e"):
             return export(&s)

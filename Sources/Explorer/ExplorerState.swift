@@ -52,6 +52,11 @@ public struct ExplorerState: Sendable {
     public var glyphs: GlyphMode
     public var colors: ColorMode
 
+    // Training (`T`).
+    /// Whether `T` can start training here (the shell knows how).
+    public var canTrain = false
+    public var training: TrainingView?
+
     // Worker bookkeeping: the newest request sent, the newest answered, what is on screen.
     public var lastRequestID = 0
     public var lastAnsweredID = 0
@@ -91,9 +96,18 @@ public struct ExplorerState: Sendable {
     }
 
     public var gridSize: Int { model.gridSize }
-    public var layout: ScreenLayout {
-        ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize, focus: focus,
-                     zoom: zoom)
+    public var layout: ScreenLayout { layout(training?.screen) }
+
+    /// The layout with the training screen `screen` (nil: no training).
+    func layout(_ screen: TrainingView.Screen?) -> ScreenLayout {
+        let charts: ScreenLayout.Charts
+        switch screen {
+        case nil, .panels: charts = .none
+        case .both: charts = .below
+        case .charts: charts = .only
+        }
+        return ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize, focus: focus,
+                            zoom: zoom, charts: charts)
     }
     public var actualRatio: Double {
         mask.isEmpty ? 0 : Double(mask.lazy.filter { $0 }.count) / Double(mask.count)

@@ -1,13 +1,11 @@
-/// Every key the explorer answers, in the order the help overlay lists them. The man page's
-/// KEYS section is written from the same list.
+/// Every key the explorer answers, in the order the help overlay lists them (22 rows: the box
+/// fits an 80×24 terminal). The man page's KEYS section is written from the same list.
 public enum KeyBindings {
     public static let all: [(keys: String, action: String)] = [
         ("mouse", "press and drag: hide or show patches (right button: show)"),
         ("arrows, H J K L", "move the patch cursor"),
         ("space", "hide or show the patch under the cursor"),
-        ("r", "new random mask (next seed)"),
-        ("b", "block mask"),
-        ("g", "grid mask"),
+        ("r  b  g", "new random mask (next seed), block mask, grid mask"),
         ("+  -  wheel", "mask ratio up or down 5%"),
         ("1 … 9", "mask ratio 10% … 90%"),
         ("i", "invert the mask"),
@@ -17,11 +15,14 @@ public enum KeyBindings {
         ("v", "compare 25, 50, 75 and 90% masks"),
         ("h", "error heatmap on the reconstruction"),
         ("#", "patch grid"),
-        ("z", "zoom: one large panel at a time"),
+        ("z", "zoom: one large panel (training: panels, charts, both)"),
         ("Tab", "next panel (zoomed or small terminals)"),
         ("e", "export the four-panel PNG here"),
+        ("T", "train the shown model here; again: pause or resume"),
+        ("w  W", "training: save a checkpoint; write the weights (F16)"),
+        ("s  S  l", "training: less or more smoothing; log y axis"),
         ("Ctrl-L", "redraw the screen"),
         ("?", "this help"),
-        ("q", "quit"),
+        ("q", "quit (training: save and stop first)"),
     ]
 }

@@ -5,9 +5,12 @@ import Pipeline
 
 /// The reconstruction engine backed by an MAE model: the reconstruction pipeline (Pipeline's
 /// PreparedImage, kept for the last few images, and `reconstructed(by:mask:)`) under each
-/// requested mask. Runs on the worker thread only (MAEModel is not thread-safe).
+/// requested mask, with the model it was made with or a training run's newest weights. Runs
+/// on the worker thread only (MAEModel is not thread-safe).
 public final class ModelEngine: ReconstructionEngine {
     public let model: MAEModel
+    /// The training weights used last, kept until a newer step comes.
+    private var trained: (model: MAEModel, step: Int)?
     /// The content hashes of the model's training images (`TrainingImages`), or nil when its
     /// file does not say: then no image is marked seen or held out.
     public let trainingImages: Set<String>?
@@ -27,6 +30,11 @@ public final class ModelEngine: ReconstructionEngine {
         } catch {
             return ReconstructionOutcome(id: request.id, imageIndex: request.imageIndex, result: .failure(error))
         }
+        var model = self.model, weightsStep: Int?
+        if let feed = request.weights {
+            if let newest = feed.latest(), newest.step != trained?.step { trained = newest }
+            if let trained, trained.model.config == model.config { (model, weightsStep) = (trained.model, trained.step) }
+        }
         let c = model.config
         var panels: [ReconstructedPanels] = []
         for mask in request.masks {
@@ -43,7 +51,8 @@ public final class ModelEngine: ReconstructionEngine {
         return ReconstructionOutcome(id: request.id, imageIndex: request.imageIndex,
                                      result: .success(ReconstructedImage(original: prepared.image.original, panels: panels,
                                                                          compareRatios: request.compareRatios,
-                                                                         seenInTraining: prepared.seen)))
+                                                                         seenInTraining: prepared.seen,
+                                                                         weightsStep: weightsStep)))
     }
 
     private func prepare(_ path: String) throws(ExplorerError) -> (image: PreparedImage, seen: Bool?) {

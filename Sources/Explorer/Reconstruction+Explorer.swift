@@ -1,4 +1,5 @@
 import Imaging
+import MAE
 
 /// An error the explorer shows in its status bar.
 public struct ExplorerError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -16,14 +17,26 @@ public struct ReconstructionRequest: Sendable {
     public var masks: [[Bool]]
     /// The ratios of compare mode's masks (empty otherwise).
     public var compareRatios: [Double]
+    /// The newest weights of a training run, or nil for the model the engine was made with.
+    public var weights: WeightFeed?
 
-    public init(id: Int, imageIndex: Int, path: String, masks: [[Bool]], compareRatios: [Double] = []) {
+    public init(id: Int, imageIndex: Int, path: String, masks: [[Bool]], compareRatios: [Double] = [],
+                weights: WeightFeed? = nil) {
         self.id = id
         self.imageIndex = imageIndex
         self.path = path
         self.masks = masks
         self.compareRatios = compareRatios
+        self.weights = weights
     }
+}
+
+/// Where a training run's newest weights are, for the worker: a copy the trainer keeps and
+/// refreshes (`Trainer.latestWeights`), taken without waiting for a step.
+public struct WeightFeed: Sendable {
+    public let latest: @Sendable () -> (model: MAEModel, step: Int)?
+
+    public init(latest: @escaping @Sendable () -> (model: MAEModel, step: Int)?) { self.latest = latest }
 }
 
 /// The pictures and numbers of one reconstruction, in display space (0...1, S×S).
@@ -74,12 +87,16 @@ public struct ReconstructedImage: Sendable {
     public var compareRatios: [Double]
     /// Whether the model was trained on this image: nil when the model does not say.
     public var seenInTraining: Bool?
+    /// The training step of the weights that drew it (nil: the loaded model's own).
+    public var weightsStep: Int?
 
-    public init(original: RGBImage, panels: [ReconstructedPanels], compareRatios: [Double] = [], seenInTraining: Bool? = nil) {
+    public init(original: RGBImage, panels: [ReconstructedPanels], compareRatios: [Double] = [], seenInTraining: Bool? = nil,
+                weightsStep: Int? = nil) {
         self.original = original
         self.panels = panels
         self.compareRatios = compareRatios
         self.seenInTraining = seenInTraining
+        self.weightsStep = weightsStep
     }
 }
 

@@ -11,6 +11,8 @@ public struct ScreenLayout: Equatable, Sendable {
         case grid
         /// One panel at a time (Tab cycles).
         case single
+        /// The training charts alone, no panels.
+        case charts
         /// Below the minimum size: one line of text and nothing else.
         case tooSmall
     }
@@ -32,6 +34,18 @@ public struct ScreenLayout: Equatable, Sendable {
     public static let headerRows = 1
     public static let statusRows = 2
     public static let columnGap = 2
+    /// The fewest rows the training charts get below the panels.
+    public static let minimumChartRows = 8
+
+    /// Where the training charts go, if there are any.
+    public enum Charts: Sendable, Equatable {
+        case none
+        /// Below the panels, when panels in a row or a grid leave them `minimumChartRows`;
+        /// else the panels alone.
+        case below
+        /// Instead of the panels.
+        case only
+    }
 
     public var width: Int
     public var height: Int
@@ -42,24 +56,41 @@ public struct ScreenLayout: Equatable, Sendable {
     /// Cells per patch, columns (rows are half as many); nil when even 2 × 1 did not fit and the
     /// image was squeezed to the space (then patch borders may cut cells).
     public var cellsPerPatch: Int?
+    /// The training charts' rectangle in cells, when they are shown.
+    public var charts: Rect?
+
+    public struct Rect: Equatable, Sendable {
+        public var x, y, width, height: Int
+    }
 
     public var statusY: Int { height - Self.statusRows }
 
     /// The layout for a width × height terminal and square images of `gridSize` patches of
     /// `patchSize` pixels; `focus` is the panel shown in single arrangement.
     /// `zoom`: one panel at a time even when all four would fit, drawn as large as it goes.
-    public init(width: Int, height: Int, gridSize: Int, patchSize: Int, focus: Int = 0, zoom: Bool = false) {
+    /// `charts`: room for the training charts (see `Charts`).
+    public init(width: Int, height: Int, gridSize: Int, patchSize: Int, focus: Int = 0, zoom: Bool = false,
+                charts: Charts = .none) {
         self.width = width
         self.height = height
         self.gridSize = max(1, gridSize)
         panels = []
         cellsPerPatch = nil
+        self.charts = nil
         arrangement = .tooSmall
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return }
 
         let g = self.gridSize
         let areaTop = Self.headerRows
-        let areaHeight = height - Self.headerRows - Self.statusRows
+        let fullHeight = height - Self.headerRows - Self.statusRows
+        if charts == .only {
+            arrangement = .charts
+            self.charts = Rect(x: 0, y: areaTop, width: width, height: fullHeight)
+            return
+        }
+        // With charts below, the panels keep to the top and leave the charts their rows.
+        let below = charts == .below
+        let areaHeight = below ? fullHeight - Self.minimumChartRows : fullHeight
         let gap = Self.columnGap
         let scales = Self.scales(patchSize: patchSize)
         func best(_ fits: (Int, Int) -> Bool) -> Int? {
@@ -70,6 +101,11 @@ public struct ScreenLayout: Equatable, Sendable {
         let single = best { cols, rows in cols <= width && 1 + rows <= areaHeight }
 
         var cols: Int, rows: Int
+        if below && row == nil && grid == nil {
+            // No room for both: the panels alone, as without charts.
+            self = ScreenLayout(width: width, height: height, gridSize: gridSize, patchSize: patchSize, focus: focus, zoom: zoom)
+            return
+        }
         if !zoom && (row != nil || grid != nil) {
             let r = row ?? 0, q = grid ?? 0
             arrangement = r >= q ? .row : .grid
@@ -93,7 +129,8 @@ public struct ScreenLayout: Equatable, Sendable {
         let blockWidth = across * cols + (across - 1) * gap
         let blockHeight = down * (1 + rows)
         let left = (width - blockWidth) / 2
-        let top = areaTop + (areaHeight - blockHeight) / 2
+        let top = below ? areaTop : areaTop + (areaHeight - blockHeight) / 2
+        if below { self.charts = Rect(x: 0, y: top + blockHeight, width: width, height: fullHeight - blockHeight) }
         let slots = arrangement == .single ? [((focus % 4) + 4) % 4] : [0, 1, 2, 3]
         for (i, slot) in slots.enumerated() {
             let cx = i % across, cy = i / across

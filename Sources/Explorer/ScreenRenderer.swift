@@ -7,21 +7,29 @@ public enum ScreenRenderer {
     static let spinnerFrames: [Unicode.Scalar] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
     static let asciiSpinner: [Unicode.Scalar] = ["|", "/", "-", "\\"]
 
-    public static func render(_ s: ExplorerState) -> CellGrid {
+    public static func render(_ s: ExplorerState) -> CellGrid { frame(s).grid }
+
+    /// The screen and, while training, the charts' y axes (to keep in the state for the next
+    /// frame, so the axes do not jump).
+    public static func frame(_ s: ExplorerState) -> LiveViewRenderer.Frame {
         var grid = CellGrid(width: s.width, height: s.height)
         let layout = s.layout
         guard layout.arrangement != .tooSmall else {
             let text = "maex needs a terminal of at least \(ScreenLayout.minimumWidth)×\(ScreenLayout.minimumHeight)"
                 + " (this one is \(s.width)×\(s.height))"
             grid.put(text, x: 0, y: 0, maxWidth: s.width)
-            return grid
+            return LiveViewRenderer.Frame(grid: grid, lossAxis: s.training?.live.lossAxis, lrAxis: s.training?.live.lrAxis)
         }
         drawHeader(s, into: &grid)
         for panel in layout.panels { drawPanel(panel, s, layout, into: &grid) }
+        var axes = (loss: s.training?.live.lossAxis, lr: s.training?.live.lrAxis)
+        if let t = s.training, let r = layout.charts {
+            axes = LiveViewRenderer.charts(t.live, in: (r.x, r.y, r.width, r.height), into: &grid)
+        }
         drawStatus(s, layout, into: &grid)
         if s.showHelp { HelpOverlay.draw(into: &grid, ascii: s.glyphs == .ascii) }
         if s.glyphs == .ascii { asciiOnly(&grid) }
-        return grid
+        return LiveViewRenderer.Frame(grid: grid, lossAxis: axes.loss, lrAxis: axes.lr)
     }
 
     /// Without UTF-8 the terminal cannot show "·", "│" or "…": every scalar becomes ASCII.
@@ -45,6 +53,11 @@ public enum ScreenRenderer {
     /// " maex · <image> · Masked Autoencoder explorer" on the left (parts dropped from the end
     /// when narrow), the model note or the key hint on the right (cut last).
     static func drawHeader(_ s: ExplorerState, into grid: inout CellGrid) {
+        if let t = s.training {
+            // The run's numbers: step, loss, EMA, lr, images/s, ETA and what the trainer does.
+            grid.put(LiveViewRenderer.headerLine(t.live, width: s.width), x: 0, y: 0, maxWidth: s.width, attrs: .bold)
+            return
+        }
         let right = s.model.note ?? "? help  q quit "
         var left = " maex"
         for part in [s.currentImage?.name, "Masked Autoencoder explorer"].compactMap({ $0 }) {
@@ -145,7 +158,7 @@ public enum ScreenRenderer {
     static func drawStatus(_ s: ExplorerState, _ layout: ScreenLayout, into grid: inout CellGrid) {
         let y = layout.statusY
         var lines = StatusBar.pack(StatusBar.fields(s), width: s.width, maxLines: 2)
-        let second = s.message.map { " " + $0 } ?? (lines.count > 1 ? lines[1] : StatusBar.hint)
+        let second = s.message.map { " " + $0 } ?? (lines.count > 1 ? lines[1] : StatusBar.hint(s))
         lines = [lines.first ?? "", second]
         grid.fill(x: 0, y: y, width: s.width, height: 1, with: Cell(" ", attrs: .reverse))
         grid.put(lines[0], x: 0, y: y, maxWidth: s.width, attrs: .reverse)

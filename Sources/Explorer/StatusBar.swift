@@ -12,6 +12,7 @@ public enum StatusBar {
             }
             f.append(field)
         }
+        if s.training != nil, let step = s.shown?.weightsStep { f.append("weights @ step \(step)") }
         let m = s.model
         f.append("\(m.name) \(m.imageSide)px p\(m.patchSize) \(parameters(m.parameterCount))")
         if s.compare {
@@ -70,5 +71,14 @@ public enum StatusBar {
     }
 
     /// The second line when no message or overflow needs it.
-    public static let hint = " ? help · q quit · mouse: paint patches · r random · 1–9 ratio · [ ] images · v compare · z zoom"
+    public static let hint = " ? help · q quit · mouse: paint patches · r random · 1–9 ratio · [ ] images · v compare · z zoom · T train"
+
+    /// The second line for `s`: while training, the run folder and the training keys.
+    public static func hint(_ s: ExplorerState) -> String {
+        guard let t = s.training else { return hint }
+        let keys = t.running && !t.stopping ? " T pause · w save · W weights · s/S smooth · l log · z view · ? help · q stop+save"
+            : " W weights · s/S smooth · l log · z view · ? help · q quit"
+        guard case .training(let run) = t.live.source else { return keys }
+        return keys + " · run " + run
+    }
 }

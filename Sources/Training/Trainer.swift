@@ -3,8 +3,9 @@ import MAE
 
 /// Trains a session on its own thread. The owner (the `maex train` command or the explorer's
 /// live view) controls it with start, pause, resume, stop and saveNow, reads samples from a
-/// bounded ring, and gets weight copies with `snapshot()`; none of these wait on a training
-/// step except `snapshot()`, which waits for the step in progress and then the copy.
+/// bounded ring, and gets weight copies with `snapshot()` or, without waiting, the copy
+/// `latestWeights()` keeps; none of these wait on a training step except `snapshot()`, which
+/// waits for the step in progress and then the copy.
 ///
 /// The training thread alone touches the model, the optimizer, the gradients and the loader;
 /// the rest of the state sits behind `control`, the only lock.
@@ -24,12 +25,16 @@ public final class Trainer: @unchecked Sendable {
     private var snapshotsWanted = 0
     private var snapshotsServed = 0
     private var snapshots: [Int: MAEModel] = [:]
+    /// The copy `latestWeights()` hands out, refreshed every `publishInterval` seconds.
+    private var published: (model: MAEModel, step: Int)?
+    private var publishInterval: Double?
     private var ring: SampleRing
     private var outcome: TrainerOutcome?
     private var currentStep: Int
     private var thread: Thread?
 
     // Training thread only.
+    private var lastPublish = 0.0
     private var state: TrainingState
     private let step: TrainingStep
     private let loader: BatchLoader
@@ -119,6 +124,20 @@ public final class Trainer: @unchecked Sendable {
         control.withLock { (ring.samples(after: number), ring.latest) }
     }
 
+    /// Keeps a copy of the weights for `latestWeights()`, taken between steps at most `seconds`
+    /// apart while training, and at a pause and the end. Call before `start()`. A copy of the
+    /// tiny model costs the trainer about a millisecond.
+    public func publishWeights(every seconds: Double) {
+        control.withLock {
+            publishInterval = seconds
+            if published == nil { published = (session.model.copy(), state.step) }
+        }
+    }
+
+    /// The newest kept copy and its step, without waiting (nil unless `publishWeights`). The
+    /// copy is shared: read its parameters from any thread, run it from one.
+    public func latestWeights() -> (model: MAEModel, step: Int)? { control.withLock { published } }
+
     /// A copy of the weights between two steps; the training loop is held only for the copy.
     /// The caller owns the copy (use it from one thread).
     public func snapshot() -> MAEModel {
@@ -142,6 +161,7 @@ public final class Trainer: @unchecked Sendable {
     private func main() {
         ModelThreads.count = session.options.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let result = run()
+        control.withLock { publish(force: true) }  // the final weights, for a last look and `W`
         loader.stop()
         logEnd(result)
         session.lock?.release()  // the run is over: another trainer may take the folder
@@ -188,6 +208,7 @@ public final class Trainer: @unchecked Sendable {
         control.lock()
         defer { control.unlock() }
         serveSnapshots()
+        publish(force: pauseRequested || stopRequested)
         var save = saveRequested
         saveRequested = false
         if pauseRequested && !stopRequested {
@@ -223,6 +244,19 @@ public final class Trainer: @unchecked Sendable {
         guard case .failed(let step, let failure)? = saveState(.request) else { return false }
         onEvent(.saveFailed(step: step, failure))
         return true
+    }
+
+    /// Refreshes the published copy when its interval has passed (or `force`, and the weights
+    /// moved on). Called with `control` held; copies without holding it.
+    private func publish(force: Bool) {
+        guard let interval = publishInterval, published?.step != state.step else { return }
+        let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        guard force || now - lastPublish >= interval else { return }
+        lastPublish = now
+        control.unlock()
+        let copy = session.model.copy()
+        control.lock()
+        published = (copy, state.step)
     }
 
     /// Called with `control` held; copies without holding it.

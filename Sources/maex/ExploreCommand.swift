@@ -20,6 +20,14 @@ struct ExploreCommand: ParsableCommand {
             (Assets/models/maex-tiny.safetensors, found through $MAEX_ASSETS, <prefix>/share/maex or \
             the source tree) is used, else an untrained tiny model, which the header says.
 
+            T trains the shown model in the background on the shown images (copied into the run \
+            folder's data/) or on --train-data, with the bundled model's recipe (a tenth of its \
+            learning rate when the model is already trained), into --run or a \
+            new folder under $XDG_STATE_HOME/maex/runs/ (else ~/.local/state/maex/runs/): the \
+            loss chart appears below the panels, which are drawn again with the newest weights \
+            every second and at once after each mask change. T pauses, w saves, W writes the \
+            weights (F16), q saves and stops; `maex train --resume --run DIR` continues the run.
+
             Colours are detected from terminfo's RGB flag, $COLORTERM (truecolor, 24bit) and the \
             terminal's colour count; NO_COLOR turns them off; --color overrides both. Needs a \
             terminal on stdin and stdout: for a figure without one use `maex reconstruct`.
@@ -47,12 +55,28 @@ struct ExploreCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Colours (default: detected).", valueName: "mode"))
     var color: ColorMode?
 
+    @Option(name: .customLong("run"),
+            help: ArgumentHelp("Run folder for training with T (default: a new one under $XDG_STATE_HOME/maex/runs/).",
+                               valueName: "dir"))
+    var runFolder: String?
+
+    @Option(name: .customLong("train-data"),
+            help: ArgumentHelp("Train with T on this folder of images instead of the shown ones.", valueName: "dir"))
+    var trainData: String?
+
+    @Flag(help: "On exit, print the bytes the screen sent to the terminal per second.")
+    var stats = false
+
     func validate() throws {
         if !(0...1).contains(ratio) { throw ValidationError("--mask-ratio must be between 0 and 1, got \(ratio)") }
         // GlyphMode(argument:) knows ascii too, which the explorer picks by itself on a terminal without UTF-8.
         if glyphs == .ascii { throw ValidationError("--glyphs must be half or sextant (ascii is used when the terminal is not UTF-8)") }
         for path in paths where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("\(path): no such file or folder")
+        }
+        var isFolder: ObjCBool = false
+        if let trainData, !(FileManager.default.fileExists(atPath: trainData, isDirectory: &isFolder) && isFolder.boolValue) {
+            throw ValidationError("--train-data \(trainData): not a folder (give a folder of PNG or JPEG images)")
         }
     }
 
@@ -67,13 +91,58 @@ struct ExploreCommand: ParsableCommand {
             }
             let images = try ImageList.expand(paths.isEmpty ? [try Self.sampleFolder()] : paths)
             let (model, name, note, seen) = try loadModel()
-            let setup = ExplorerSetup(
+            var setup = ExplorerSetup(
                 model: ModelEngine.summary(of: model, name: name, note: note), images: images, ratio: ratio,
                 pattern: strategy, seed: seed,
                 glyphs: glyphs, colors: color,
                 engine: ModelEngine(model: model, trainingImages: seen), makeMask: ModelEngine.makeMask)
-            if let signal = try ExplorerApp.run(setup) { throw ExitCode(128 + signal) }
+            setup.makeTrainer = trainerMaker(model: model, weightsFrom: modelOptions.model ?? AssetLocator.defaultModelPath(),
+                                             images: images.map(\.path))
+            let report = try ExplorerApp.run(setup)
+            if stats { print(report.traffic.summary) }
+            if let link = report.training { try Self.finish(link, report: report) }
+            if let signal = report.signal, !report.detached { throw ExitCode(128 + signal) }
         }
+    }
+
+    /// What `T` does: a new run from the shown model's weights (the loaded file is only read)
+    /// with `InteractiveRun.recipe`, on the shown images or --train-data.
+    func trainerMaker(model: MAEModel, weightsFrom path: String?, images: [String]) -> TrainingLink.Maker {
+        let runFolder = self.runFolder, trainData = self.trainData
+        return { onEvent in
+            let run = RunDirectory(path: runFolder ?? InteractiveRun.defaultFolder())
+            if run.holdsCheckpoint { throw RunError.alreadyARun(path: run.path) }
+            let data = try trainData ?? InteractiveRun.copyImages(images, into: run)
+            do {
+                let session = try TrainingSession.fresh(data: data, model: model.config,
+                                                        options: InteractiveRun.recipe(trained: path != nil),
+                                                        run: run, weights: (model, path ?? "an untrained model"))
+                return Trainer(session: session, onEvent: onEvent)
+            } catch {
+                throw CommandSupport.fail(TrainCommand.withFlags("\(error)", for: error))
+            }
+        }
+    }
+
+    /// After the screen: where the run is and how it ended, or, when the terminal went away,
+    /// the rest of the run without it (as `maex train` does).
+    static func finish(_ link: TrainingLink, report: ExplorerApp.Report) throws {
+        let session = link.trainer.session
+        let progress = TrainProgress(totalSteps: session.plan.totalSteps, effectiveBatch: session.plan.effectiveBatch,
+                                     inPlace: false)
+        let outcome = report.detached
+            ? TrainTUI.detached(link.trainer, mailbox: link.mailbox, session: session, progress: progress)
+            : link.trainer.wait() ?? .stopped(step: session.state.step)
+        guard let run = session.run else { return }
+        let how: String
+        switch outcome {
+        case .completed(let step): how = "completed at step \(step)"
+        case .stopped(let step): how = "stopped at step \(step), saved"
+        case .failed(let step, let failure): how = "failed at step \(step): \(failure)"
+        }
+        progress.message("training run \(run.path): \(how)")
+        if case .completed = outcome { return }
+        progress.message("continue it with: maex train --resume --run \(run.path)")
     }
 
     /// The bundled images folder.

@@ -5,23 +5,17 @@ import Training
 
 /// `maex train`'s live-view options.
 struct TrainLiveOptions: ParsableArguments {
-    @Flag(inversion: .prefixedNo, help: "Show the live training view (default when stdin and stdout are a terminal); --no-tui prints the plain progress line.")
+    @Flag(inversion: .prefixedNo, help: "Show the training screen (default when stdin and stdout are a terminal); --no-tui prints the plain progress line.")
     var tui: Bool?
 
-    @Option(help: ArgumentHelp("Probe image for the live view's panels (default: the first data image; p moves on).",
+    @Option(help: ArgumentHelp("The image shown first on the training screen (default: the first data image; [ ] move through the data).",
                                valueName: "image"))
     var probe: String?
 
-    @Option(name: .customLong("preview-every"),
-            help: ArgumentHelp("Reconstruct the probe with the newest weights every N steps (default 20; at most once a second).",
-                               valueName: "n"))
-    var previewEvery: Int = 20
-
-    @Flag(help: "On exit from the live view, print the bytes it sent to the terminal per second.")
+    @Flag(help: "On exit from the training screen, print the bytes it sent to the terminal per second.")
     var stats = false
 
     func validate() throws {
-        if previewEvery < 1 { throw ValidationError("--preview-every must be 1 or more, got \(previewEvery)") }
         if let probe, !FileManager.default.fileExists(atPath: probe) {
             throw ValidationError("--probe \(probe): no such file")
         }
@@ -30,7 +24,7 @@ struct TrainLiveOptions: ParsableArguments {
         }
     }
 
-    /// Whether this run shows the live view.
+    /// Whether this run shows the training screen.
     var enabled: Bool { tui ?? LiveTerminal.available }
 }
 
@@ -40,46 +34,43 @@ enum LiveTerminal {
         return isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 && !term.isEmpty && term != "dumb"
     }
 
-    /// The `--stats` line.
-    static func statsLine(_ r: LiveApp.Report) -> String {
-        String(format: "terminal output: %d bytes in %.1f s (%.0f bytes/s); after the first frame %d bytes in %.1f s (%.0f bytes/s)",
-               r.bytesWritten, r.seconds, Double(r.bytesWritten) / max(r.seconds, 1e-9),
-               r.bytesAfterFirstFrame, r.secondsAfterFirstFrame,
-               Double(r.bytesAfterFirstFrame) / max(r.secondsAfterFirstFrame, 1e-9))
-    }
 }
 
-/// `maex train` with the live view: the trainer on its own thread, the view on this one. `q`
-/// (or SIGINT/SIGTERM) stops the trainer, which saves; the view closes once it has, and the
+/// `maex train` with its screen: the explorer's, training from the start, with the probe image
+/// first and the run's images behind it (`[ ]`), every mask tool working on them. `q` (or
+/// SIGINT/SIGTERM) stops the trainer, which saves; the screen closes once it has, and the
 /// caller prints the summary on the restored terminal. When the terminal goes away (SIGHUP, its
-/// input ends) the view closes at once and the trainer runs on headless to the end of its
+/// input ends) the screen closes at once and the trainer runs on headless to the end of its
 /// plan, its messages in the run's train.log; SIGINT and SIGTERM still save and stop it.
 enum TrainTUI {
     static func run(session: TrainingSession, options: TrainLiveOptions,
                     progress: TrainProgress) throws -> (Trainer, TrainerOutcome) {
-        let mailbox = TrainingFeed.Mailbox()
-        let trainer = Trainer(session: session) { mailbox.receive($0) }
-        let probes = (options.probe.map { [$0] } ?? []) + session.dataset.files
-        let feed = TrainingFeed(trainer: trainer, mailbox: mailbox, probeImages: probes, previewEvery: options.previewEvery)
-        let report: LiveApp.Report
+        let images = (options.probe.map { [$0] } ?? []) + session.dataset.files
+        let model = session.model.copy()  // the engine's own until the trainer's first weights
+        let name = session.run.map { ($0.path as NSString).lastPathComponent } ?? "training"
+        var setup = ExplorerSetup(model: ModelEngine.summary(of: model, name: name), images: images.map { ImageEntry(path: $0) },
+                                  ratio: session.options.maskRatio, pattern: .random, seed: 0, glyphs: nil, colors: nil,
+                                  engine: ModelEngine(model: model), makeMask: ModelEngine.makeMask)
+        setup.makeTrainer = { onEvent in Trainer(session: session, onEvent: onEvent) }
+        setup.trainAtStart = true
+        let report: ExplorerApp.Report
         do {
-            report = try LiveApp.run(feed, state: TrainingFeed.initialState(session), options: LiveApp.Options())
+            report = try ExplorerApp.run(setup)
         } catch {
-            trainer.stop()
-            trainer.wait()
             throw CommandSupport.fail("\(error)")
         }
+        guard let link = report.training else { throw CommandSupport.fail("the trainer did not start") }
         if report.detached {
-            return (trainer, detached(trainer, mailbox: mailbox, session: session, progress: progress))
+            return (link.trainer, detached(link.trainer, mailbox: link.mailbox, session: session, progress: progress))
         }
-        let outcome = trainer.wait() ?? .stopped(step: session.state.step)
-        if options.stats { print(LiveTerminal.statsLine(report)) }
-        return (trainer, outcome)
+        let outcome = link.trainer.wait() ?? .stopped(step: session.state.step)
+        if options.stats { print(report.traffic.summary) }
+        return (link.trainer, outcome)
     }
 
     /// The rest of the run without a terminal: messages to train.log (or nowhere without a run
     /// folder), plain progress lines, a pause from the view lifted, signals as for --no-tui.
-    static func detached(_ trainer: Trainer, mailbox: TrainingFeed.Mailbox, session: TrainingSession,
+    static func detached(_ trainer: Trainer, mailbox: TrainerMailbox, session: TrainingSession,
                          progress: TrainProgress) -> TrainerOutcome {
         StandardStreams.redirect(toLog: session.run?.logPath)
         progress.switchToPlainLines()

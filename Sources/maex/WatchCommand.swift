@@ -88,7 +88,7 @@ struct WatchCommand: ParsableCommand {
             state.xIsEpoch = target.metrics.hasSuffix(".txt")
             if state.xIsEpoch { state.smoothing = 0.6 }  // a point an epoch: TensorBoard's default suits it
             let report = try LiveApp.run(feed, state: state, options: LiveApp.Options(colors: color))
-            if stats { print(LiveTerminal.statsLine(report)) }
+            if stats { print(report.traffic.summary) }
             if let signal = report.signal { throw ExitCode(128 + signal) }
         }
     }

@@ -15,7 +15,7 @@ import Testing
 
     @Test func aRatioKeyChangesTheStatusBarOnScreen() throws {
         let backend = TestBackend(script: [.input([.key(.character("3"))]), Self.quit])
-        let signal = try ExplorerApp.run(Fixture.setup(), on: backend)
+        let signal = try ExplorerApp.run(Fixture.setup(), on: backend).signal
         #expect(signal == nil)
         // `q` ended it: the backend was read twice and never reported the terminal gone.
         #expect(backend.timeouts.count == 2 && backend.script.isEmpty)
@@ -71,13 +71,13 @@ import Testing
 
     @Test func aQuitSignalEndsTheLoopAndIsReturned() throws {
         let backend = TestBackend(script: [.input([.quitSignal(SIGTERM), .key(.character("3"))])])
-        #expect(try ExplorerApp.run(Fixture.setup(), on: backend) == SIGTERM)
+        #expect(try ExplorerApp.run(Fixture.setup(), on: backend).signal == SIGTERM)
         // Nothing after the signal was handled: one frame, the first.
         #expect(backend.presented.count == 1)
         #expect(backend.script.isEmpty)
 
         let gone = TestBackend(script: [.input([.hangUp])])
-        #expect(try ExplorerApp.run(Fixture.setup(), on: gone) == nil)
+        #expect(try ExplorerApp.run(Fixture.setup(), on: gone).signal == nil)
         #expect(gone.presented.count == 1)
     }
 }

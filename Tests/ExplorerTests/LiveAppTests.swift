@@ -52,7 +52,7 @@ final class ScriptedFeed: LiveFeed {
         #expect(feed.actions == [.quit] && feed.quitRequests == 0)
         #expect(report.signal == nil)
         #expect(backend.closed)
-        #expect(report.bytesWritten == backend.bytesWritten && report.bytesWritten > 0)
+        #expect(report.traffic.bytes == backend.bytesWritten && report.traffic.bytes > 0)
     }
 
     @Test func keysAskTheFeed() throws {
@@ -78,7 +78,7 @@ final class ScriptedFeed: LiveFeed {
         // The script ran out: the terminal read as gone, so the view detached and left the feed
         // running (a trainer goes on headless).
         #expect(report.detached && feed.quitRequests == 0 && !feed.isDone)
-        #expect(abs(report.secondsAfterFirstFrame - 0.25) < 1e-9)
+        #expect(abs(report.traffic.secondsAfterFirstFrame - 0.25) < 1e-9)
         #expect(backend.timeouts.allSatisfy { $0 == .milliseconds(50) })
     }
 

@@ -106,7 +106,7 @@ import Testing
         let steps = 4000
         let tmux = try TmuxSession(width: 160, height: 48, command: TrainTUIEndToEndTests.command(
             "train --data '\(f.data)' --run '\(f.run)' --config '\(TrainTUIEndToEndTests.config)' --batch 2 --threads 1 "
-            + "--steps \(steps) --log-every 10 --save-every 1000000 --preview-every 50 --tui"))
+            + "--steps \(steps) --log-every 10 --save-every 1000000 --tui"))
         defer { tmux.kill() }
         try tmux.waitFor("the live view") { $0.contains("maex train") && TrainTUIEndToEndTests.step($0) != nil }
         #expect(Self.eventually(60) { Self.lastStep(f) >= 10 }, "the run never logged 10 steps")

@@ -25,12 +25,7 @@ public enum LiveApp {
         /// The terminal went away (SIGHUP, or its input ended) and the view closed without
         /// asking the feed to end: a trainer is still running.
         public var detached: Bool
-        /// Bytes the UI thread wrote (the terminal's output) and the seconds the view was open.
-        public var bytesWritten: Int
-        public var seconds: Double
-        /// The same after the first frame (what a steady or idle view costs).
-        public var bytesAfterFirstFrame: Int
-        public var secondsAfterFirstFrame: Double
+        public var traffic: ScreenTraffic
     }
 
     /// Runs the view on the terminal until the feed is done or the terminal goes away; the
@@ -73,9 +68,10 @@ public enum LiveApp {
         let endBytes = backend.bytesWritten
         let end = backend.now
         backend.close()
-        return Report(signal: state.signal, detached: state.detached, bytesWritten: backend.bytesWritten,
-                      seconds: (backend.now - startTime) / .seconds(1), bytesAfterFirstFrame: endBytes - firstFrameBytes,
-                      secondsAfterFirstFrame: (end - firstFrameTime) / .seconds(1))
+        var traffic = ScreenTraffic()
+        (traffic.bytes, traffic.seconds) = (backend.bytesWritten, (backend.now - startTime) / .seconds(1))
+        (traffic.bytesAfterFirstFrame, traffic.secondsAfterFirstFrame) = (endBytes - firstFrameBytes, (end - firstFrameTime) / .seconds(1))
+        return Report(signal: state.signal, detached: state.detached, traffic: traffic)
     }
 
     /// One turn of the UI loop, apart from the waiting: input in, data in, a frame out when due.

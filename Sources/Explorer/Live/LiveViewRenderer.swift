@@ -53,9 +53,7 @@ public enum LiveViewRenderer {
             }
         }
         let chartRows = body - (panels.map { $0.rows + 1 } ?? 0)
-        let lrWidth = width >= 70 ? max(24, width * 3 / 10) : 0
-        let loss = (x: 0, y: 2, width: width - (lrWidth > 0 ? lrWidth + 1 : 0), height: chartRows)
-        let lr = lrWidth > 0 ? (x: width - lrWidth, y: 2, width: lrWidth, height: chartRows) : nil
+        let (loss, lr) = split((x: 0, y: 2, width: width, height: chartRows))
         return Layout(loss: loss, lr: lr, panels: panels)
     }
 
@@ -67,20 +65,7 @@ public enum LiveViewRenderer {
         }
         let palette = Palette(s.colors)
         header(s, into: &grid, palette: palette)
-
-        let (xs, lossValues, smoothed, lrs) = thinned(series(s), buckets: 8 * width)
-        let finite = lossValues.filter(\.isFinite) + smoothed.filter(\.isFinite)
-        let isLog = finite.isEmpty ? false : LineChart.usesLog(s.logScale, lo: finite.min()!, hi: finite.max()!)
-        let lossChart = LineChart(title: lossTitle(s, isLog: isLog), steps: xs, series: [lossValues, smoothed], logScale: s.logScale)
-        let lossAxis = lossChart.draw(into: &grid, x: layout.loss.x, y: layout.loss.y, width: layout.loss.width,
-                                      height: layout.loss.height, colors: palette.lossColors, previous: s.lossAxis)
-        emaOverlay(xs: xs, raw: lossValues, ema: smoothed, state: s, rect: layout.loss, palette: palette, into: &grid)
-        var lrAxis = s.lrAxis
-        if let r = layout.lr {
-            let lrChart = LineChart(title: "learning rate", steps: xs, series: [lrs], logScale: .off)
-            lrAxis = lrChart.draw(into: &grid, x: r.x, y: r.y, width: r.width, height: r.height,
-                                  colors: palette.lrColors, previous: s.lrAxis)
-        }
+        let (lossAxis, lrAxis) = charts(s, loss: layout.loss, lr: layout.lr, into: &grid, palette: palette)
         if let p = layout.panels, let probe = s.probe { panels(probe, at: p, into: &grid, state: s) }
         grid.put(keysLine(s, width: width), x: 0, y: height - 1, maxWidth: width, attrs: .dim)
         if s.showHelp { help(s, into: &grid) }
@@ -88,6 +73,44 @@ public enum LiveViewRenderer {
     }
 
     // MARK: parts
+
+    /// The loss chart (raw dim, the EMA bright over it) and, when there is room, the learning
+    /// rate's beside it; returns the y axes they used.
+    static func charts(_ s: LiveViewState, loss: (x: Int, y: Int, width: Int, height: Int),
+                       lr: (x: Int, y: Int, width: Int, height: Int)?, into grid: inout CellGrid,
+                       palette: Palette) -> (ChartAxis?, ChartAxis?) {
+        let (xs, lossValues, smoothed, lrs) = thinned(series(s), buckets: 8 * grid.width)
+        let finite = lossValues.filter(\.isFinite) + smoothed.filter(\.isFinite)
+        let isLog = finite.isEmpty ? false : LineChart.usesLog(s.logScale, lo: finite.min()!, hi: finite.max()!)
+        let lossChart = LineChart(title: lossTitle(s, isLog: isLog), steps: xs, series: [lossValues, smoothed], logScale: s.logScale)
+        let lossAxis = lossChart.draw(into: &grid, x: loss.x, y: loss.y, width: loss.width,
+                                      height: loss.height, colors: palette.lossColors, previous: s.lossAxis)
+        emaOverlay(xs: xs, raw: lossValues, ema: smoothed, state: s, rect: loss, palette: palette, into: &grid)
+        var lrAxis = s.lrAxis
+        if let r = lr {
+            let lrChart = LineChart(title: "learning rate", steps: xs, series: [lrs], logScale: .off)
+            lrAxis = lrChart.draw(into: &grid, x: r.x, y: r.y, width: r.width, height: r.height,
+                                  colors: palette.lrColors, previous: s.lrAxis)
+        }
+        return (lossAxis, lrAxis)
+    }
+
+    /// The charts in one rectangle (see `split`).
+    public static func charts(_ s: LiveViewState, in rect: (x: Int, y: Int, width: Int, height: Int),
+                              into grid: inout CellGrid) -> (loss: ChartAxis?, lr: ChartAxis?) {
+        let (loss, lr) = split(rect)
+        return charts(s, loss: loss, lr: lr, into: &grid, palette: Palette(s.colors))
+    }
+
+    /// The loss chart on the left and, when `rect` is 70 cells wide or more, the learning
+    /// rate's on the right, three tenths of the width.
+    static func split(_ rect: (x: Int, y: Int, width: Int, height: Int))
+        -> (loss: (x: Int, y: Int, width: Int, height: Int), lr: (x: Int, y: Int, width: Int, height: Int)?) {
+        let lrWidth = rect.width >= 70 ? max(24, rect.width * 3 / 10) : 0
+        let loss = (x: rect.x, y: rect.y, width: rect.width - (lrWidth > 0 ? lrWidth + 1 : 0), height: rect.height)
+        let lr = lrWidth > 0 ? (x: rect.x + rect.width - lrWidth, y: rect.y, width: lrWidth, height: rect.height) : nil
+        return (loss, lr)
+    }
 
     /// The x values and series, with NaN sentinels at step 0 and at the last step of the run so
     /// the x axis spans the whole run: new points then only add cells at the curve's end
@@ -151,6 +174,29 @@ public enum LiveViewRenderer {
     }
 
     static func header(_ s: LiveViewState, into grid: inout CellGrid, palette: Palette) {
+        grid.fill(x: 0, y: 0, width: grid.width, height: 1, with: Cell(" ", fg: palette.headerFG, bg: palette.headerBG))
+        grid.put(headerLine(s, width: grid.width), x: 0, y: 0, maxWidth: grid.width, fg: palette.headerFG,
+                 bg: palette.headerBG, attrs: .bold)
+
+        var second: [String] = []
+        switch s.source {
+        case .training(let run): second.append("run \(run)")
+        case .watching(let path): second.append(path)
+        }
+        if case .failed(let step, let reason) = s.trainer { second.append("the trainer failed at step \(step): \(reason)") }
+        if s.malformedLines > 0 { second.append("\(s.malformedLines) malformed line\(s.malformedLines == 1 ? "" : "s") skipped") }
+        if s.restarts > 0 { second.append("file restarted \(s.restarts)×") }
+        if let probe = s.probe {
+            second.append("probe \(probe.name)" + (probe.step.map { " @ step \($0)" } ?? ""))
+        }
+        if let m = s.message { second.append(m) }
+        grid.put(StatusBar.pack(second, width: grid.width, separator: " · ", maxLines: 1).first ?? "",
+                 x: 0, y: 1, maxWidth: grid.width, attrs: .dim)
+    }
+
+    /// The first header row: who trains, step, epoch, loss, EMA, lr, images/s, ETA and phase,
+    /// in the widest form that fits `width`.
+    public static func headerLine(_ s: LiveViewState, width: Int) -> String {
         var fields: [String] = []
         switch s.source {
         case .training: fields.append("maex train")
@@ -179,25 +225,9 @@ public enum LiveViewRenderer {
         for (from, separator) in [(0, " │ "), (1, " │ "), (1, "  "), (1, " ")] {
             let candidate = " " + fields.dropFirst(from).joined(separator: separator)
             line = candidate
-            if candidate.unicodeScalars.count <= grid.width { break }
+            if candidate.unicodeScalars.count <= width { break }
         }
-        grid.fill(x: 0, y: 0, width: grid.width, height: 1, with: Cell(" ", fg: palette.headerFG, bg: palette.headerBG))
-        grid.put(line, x: 0, y: 0, maxWidth: grid.width, fg: palette.headerFG, bg: palette.headerBG, attrs: .bold)
-
-        var second: [String] = []
-        switch s.source {
-        case .training(let run): second.append("run \(run)")
-        case .watching(let path): second.append(path)
-        }
-        if case .failed(let step, let reason) = s.trainer { second.append("the trainer failed at step \(step): \(reason)") }
-        if s.malformedLines > 0 { second.append("\(s.malformedLines) malformed line\(s.malformedLines == 1 ? "" : "s") skipped") }
-        if s.restarts > 0 { second.append("file restarted \(s.restarts)×") }
-        if let probe = s.probe {
-            second.append("probe \(probe.name)" + (probe.step.map { " @ step \($0)" } ?? ""))
-        }
-        if let m = s.message { second.append(m) }
-        grid.put(StatusBar.pack(second, width: grid.width, separator: " · ", maxLines: 1).first ?? "",
-                 x: 0, y: 1, maxWidth: grid.width, attrs: .dim)
+        return line
     }
 
     /// The trainer of a watched run, in a few words (a failure's reason goes on the second row).
