@@ -1,5 +1,6 @@
-/// Where the live view's numbers and pictures come from: a trainer in this process or a run
-/// another process writes. Every method is called on the UI thread.
+/// Where the live view's numbers and pictures come from: a run another process writes
+/// (`WatchFeed`; a trainer in this process has the explorer's screen). Every method is called on
+/// the UI thread.
 public protocol LiveFeed: AnyObject {
     /// How often the UI wakes to poll when nothing else wakes it, in milliseconds.
     var pollInterval: Int32 { get }

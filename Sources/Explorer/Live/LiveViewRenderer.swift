@@ -270,33 +270,18 @@ public enum LiveViewRenderer {
         }
     }
 
+    /// The keys of `maex watch` (training in this process has the explorer's screen and keys).
     static func keysLine(_ s: LiveViewState, width: Int) -> String {
-        let long: String, short: String
-        switch s.source {
-        case .training:
-            long = " space pause · w save · p probe · n mask · s/S smoothing · l log y · ? help · q stop and save"
-            short = " space pause  w save  p probe  n mask  s/S smooth  l log  ? help  q stop+save"
-        case .watching:
-            long = " p probe · n mask · s/S smoothing · l log y · ? help · q quit"
-            short = " p probe  n mask  s/S smooth  l log  ? help  q quit"
-        }
+        let long = " p probe · n mask · s/S smoothing · l log y · ? help · q quit"
+        let short = " p probe  n mask  s/S smooth  l log  ? help  q quit"
         return long.unicodeScalars.count <= width ? long : short
     }
 
     static func help(_ s: LiveViewState, into grid: inout CellGrid) {
-        var rows: [(String, String)] = []
-        if case .training = s.source {
-            rows += [("space", "pause or resume training"), ("w", "save a checkpoint now")]
-        }
-        rows += [("p", "next probe image"), ("n", "new probe mask"),
-                 ("s / S", "less / more smoothing of the EMA curve"),
-                 ("l", "log y axis: auto (log when max/min > 20), then on or off"),
-                 ("?", "this help (any key closes it)")]
-        if case .training = s.source {
-            rows.append(("q", "stop: save a checkpoint, restore the terminal, print a summary"))
-        } else {
-            rows.append(("q", "quit (the run is only read, never written)"))
-        }
+        let rows = [("p", "next probe image"), ("n", "new probe mask"),
+                    ("s / S", "less / more smoothing of the EMA curve"),
+                    ("l", "log y axis: auto (log when max/min > 20), then on or off"),
+                    ("?", "this help (any key closes it)"), ("q", "quit (the run is only read, never written)")]
         let keyWidth = rows.map { $0.0.count }.max() ?? 0
         let lines = rows.map { $0.0.padding(to: keyWidth) + "   " + $0.1 }
         let w = min(grid.width, (lines.map { $0.unicodeScalars.count }.max() ?? 0) + 4)

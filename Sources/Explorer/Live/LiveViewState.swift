@@ -1,8 +1,9 @@
 import Foundation
 import Imaging
 
-/// What the live view (`maex train` on a terminal, `maex watch`) shows: the curve so far, the
-/// newest probe reconstruction and the view's own settings. Pure: keys and data change it, the
+/// What the live view of `maex watch` shows, and the explorer's charts and header while it
+/// trains (`TrainingView`): the curve so far, the newest probe reconstruction and the view's own
+/// settings. Pure: keys and data change it, the
 /// renderer reads it; the app loop carries out the actions keys ask for.
 public struct LiveViewState: Sendable {
     /// Where the numbers come from, for the header.
