@@ -52,7 +52,7 @@ enum LiveFixture {
         let cell = grid[panels.xs[0] + 2, panels.y + 2]
         #expect(cell.glyph == Cell.upperHalf)
         if case .rgb = cell.fg {} else { Issue.record("picture cell not in direct colour: \(cell)") }
-        #expect(grid.text(row: height - 1).contains("q stop"))
+        #expect(grid.text(row: height - 1).contains("q quit"))
     }
 
     @Test func panelsKeepWholePatchesAtAWholeScale() throws {
@@ -117,7 +117,7 @@ enum LiveFixture {
         var s = LiveFixture.training()
         #expect(s.handle(.character("?")) == nil)
         let text = LiveFixture.render(s, 160, 48).text
-        for key in ["space", "pause or resume", "save a checkpoint", "next probe image", "new probe mask", "smoothing", "log y"] {
+        for key in ["next probe image", "new probe mask", "smoothing", "log y", "only read"] {
             #expect(text.contains(key), "\(key)")
         }
         // Any key closes it, without acting.
