@@ -63,4 +63,10 @@ struct ExploreTrainingEndToEndTests {
         let config = try String(contentsOfFile: run + "/config.json", encoding: .utf8)
         #expect(config.contains("small.safetensors"), "the run does not say it started from the shown model")
     }
+
+    @Test func trainDataMustBeAFolder() throws {
+        let result = try MaexProcess.run(["explore", "--train-data", "/nonexistent/images"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--train-data /nonexistent/images: not a folder"), "\(result.stderr)")
+    }
 }
