@@ -7,7 +7,7 @@ extension ExplorerReducer {
         var view = view
         view.live.colors = s.colors
         view.live.glyphs = s.glyphs
-        s.zoom = false
+        s.zoom = .four
         if s.layout(.both).charts == nil { view.screen = .panels }
         s.training = view
         s.message = "training: T pauses, w saves, q saves and stops"

@@ -231,7 +231,7 @@ public struct ExplorerReducer: Sendable {
         case .character("#"):
             s.showGrid.toggle()
         case .character("z"):
-            if s.training != nil { cycleTrainingScreen(&s) } else { s.zoom.toggle() }
+            if s.training != nil { cycleTrainingScreen(&s) } else { s.zoom = s.zoom.next }
             s.stroke = nil
         case .character("e"):
             return export(&s)

@@ -45,8 +45,8 @@ public struct ExplorerState: Sendable {
     public var compare = false
     /// The panel shown when only one fits or when zoomed (Tab cycles).
     public var focus = 0
-    /// One panel at a time, as large as the terminal allows (`z`).
-    public var zoom = false
+    /// Four panels, the masked and reconstruction + visible ones large, or one at a time (`z`).
+    public var zoom = ScreenLayout.Zoom.four
     public var width: Int
     public var height: Int
     public var glyphs: GlyphMode

@@ -15,7 +15,7 @@ public enum KeyBindings {
         ("v", "compare 25, 50, 75 and 90% masks"),
         ("h", "error heatmap on the reconstruction"),
         ("#", "patch grid"),
-        ("z", "zoom: one large panel (training: panels, charts, both)"),
+        ("z", "zoom: two large panels, one (training: panels, charts)"),
         ("Tab", "next panel (zoomed or small terminals)"),
         ("e", "export the four-panel PNG here"),
         ("T", "train the shown model here; again: pause or resume"),

@@ -1,14 +1,17 @@
 /// Where everything goes on a screen of a given size: pure arithmetic, tested at many sizes.
 ///
-/// Images are drawn at an integer number of cells per patch (`cellsPerPatch` columns by half
-/// as many rows, since a half-block cell holds two square pixels), so patch borders fall on
-/// cell borders and a mouse cell maps to exactly one patch.
+/// Images are drawn at a whole number of cells per patch (`cellsPerPatch` columns by half as
+/// many rows, since a half-block cell holds two square pixels), the largest that fits, also
+/// below one pixel a cell (6 cells for an 8-pixel patch: BoxFilter averages the areas), so patch
+/// borders fall on cell borders and a mouse cell maps to exactly one patch.
 public struct ScreenLayout: Equatable, Sendable {
     public enum Arrangement: String, Sendable {
         /// Four panels side by side.
         case row
         /// Two by two.
         case grid
+        /// Masked and reconstruction + visible, large (`z` once: for projectors).
+        case pair
         /// One panel at a time (Tab cycles).
         case single
         /// The training charts alone, no panels.
@@ -36,6 +39,17 @@ public struct ScreenLayout: Equatable, Sendable {
     public static let columnGap = 2
     /// The fewest rows the training charts get below the panels.
     public static let minimumChartRows = 8
+
+    /// What `z` shows: the four panels, two large ones, or one at a time.
+    public enum Zoom: Sendable, Equatable, CaseIterable {
+        case four, two, one
+
+        /// The next level `z` moves to.
+        public var next: Zoom { self == .four ? .two : self == .two ? .one : .four }
+    }
+
+    /// The slots the pair shows: masked, and reconstruction + visible.
+    public static let pairSlots = [1, 3]
 
     /// Where the training charts go, if there are any.
     public enum Charts: Sendable, Equatable {
@@ -67,9 +81,9 @@ public struct ScreenLayout: Equatable, Sendable {
 
     /// The layout for a width × height terminal and square images of `gridSize` patches of
     /// `patchSize` pixels; `focus` is the panel shown in single arrangement.
-    /// `zoom`: one panel at a time even when all four would fit, drawn as large as it goes.
+    /// `zoom`: two or one panel even when all four would fit, drawn as large as they go.
     /// `charts`: room for the training charts (see `Charts`).
-    public init(width: Int, height: Int, gridSize: Int, patchSize: Int, focus: Int = 0, zoom: Bool = false,
+    public init(width: Int, height: Int, gridSize: Int, patchSize: Int, focus: Int = 0, zoom: Zoom = .four,
                 charts: Charts = .none) {
         self.width = width
         self.height = height
@@ -99,6 +113,7 @@ public struct ScreenLayout: Equatable, Sendable {
         let row = best { cols, rows in 4 * cols + 3 * gap <= width && 1 + rows <= areaHeight }
         let grid = best { cols, rows in 2 * cols + gap <= width && 2 * (1 + rows) <= areaHeight }
         let single = best { cols, rows in cols <= width && 1 + rows <= areaHeight }
+        let pair = best { cols, rows in 2 * cols + gap <= width && 1 + rows <= areaHeight }
 
         var cols: Int, rows: Int
         if below && row == nil && grid == nil {
@@ -106,11 +121,16 @@ public struct ScreenLayout: Equatable, Sendable {
             self = ScreenLayout(width: width, height: height, gridSize: gridSize, patchSize: patchSize, focus: focus, zoom: zoom)
             return
         }
-        if !zoom && (row != nil || grid != nil) {
+        if zoom == .four && (row != nil || grid != nil) {
             let r = row ?? 0, q = grid ?? 0
             arrangement = r >= q ? .row : .grid
             cellsPerPatch = max(r, q)
             cols = g * max(r, q)
+            rows = cols / 2
+        } else if zoom == .two, let s = pair {
+            arrangement = .pair
+            cellsPerPatch = s
+            cols = g * s
             rows = cols / 2
         } else if let s = single {
             arrangement = .single
@@ -124,14 +144,14 @@ public struct ScreenLayout: Equatable, Sendable {
             cols = 2 * rows
         }
 
-        let across = arrangement == .row ? 4 : (arrangement == .grid ? 2 : 1)
+        let across = arrangement == .row ? 4 : (arrangement == .grid || arrangement == .pair ? 2 : 1)
         let down = arrangement == .grid ? 2 : 1
         let blockWidth = across * cols + (across - 1) * gap
         let blockHeight = down * (1 + rows)
         let left = (width - blockWidth) / 2
         let top = below ? areaTop : areaTop + (areaHeight - blockHeight) / 2
         if below { self.charts = Rect(x: 0, y: top + blockHeight, width: width, height: fullHeight - blockHeight) }
-        let slots = arrangement == .single ? [((focus % 4) + 4) % 4] : [0, 1, 2, 3]
+        let slots = arrangement == .single ? [((focus % 4) + 4) % 4] : arrangement == .pair ? Self.pairSlots : [0, 1, 2, 3]
         for (i, slot) in slots.enumerated() {
             let cx = i % across, cy = i / across
             let x = left + cx * (cols + gap)
@@ -140,13 +160,11 @@ public struct ScreenLayout: Equatable, Sendable {
         }
     }
 
-    /// Cells per patch (columns, even, largest first): p·n up to 8×, then p/k for k dividing p.
+    /// Cells per patch (columns, largest first): every even count from 8 cells a pixel down to
+    /// 2, so that a patch's rows (half its columns) are whole too.
     static func scales(patchSize p: Int) -> [Int] {
         guard p > 0 else { return [] }
-        var s = Set<Int>()
-        for n in 1...8 where (p * n) % 2 == 0 { s.insert(p * n) }
-        for k in 1...p where p % k == 0 && (p / k) % 2 == 0 { s.insert(p / k) }
-        return s.sorted(by: >)
+        return stride(from: 8 * p - (8 * p) % 2, through: 2, by: -2).map { $0 }
     }
 
     /// The panel and patch (row, column) under a cell, if the cell is on an image.

@@ -10,7 +10,7 @@ import Testing
 
     func statusBar(_ grid: CellGrid) -> String {
         grid.text(row: ScreenLayout(width: grid.width, height: grid.height, gridSize: 8, patchSize: 8, focus: 0,
-                                    zoom: false).statusY)
+                                    zoom: .four).statusY)
     }
 
     @Test func aRatioKeyChangesTheStatusBarOnScreen() throws {

@@ -11,7 +11,8 @@ import Testing
 
     /// The tiny model (64 px, patch 8) at the sizes the issue names.
     @Test(arguments: [
-        Expect(width: 200, height: 60, arrangement: .row, cols: 32, rows: 16),
+        Expect(width: 200, height: 60, arrangement: .row, cols: 48, rows: 24),
+        Expect(width: 240, height: 70, arrangement: .grid, cols: 64, rows: 32),
         Expect(width: 160, height: 48, arrangement: .row, cols: 32, rows: 16),
         Expect(width: 120, height: 40, arrangement: .grid, cols: 32, rows: 16),
         Expect(width: 80, height: 24, arrangement: .row, cols: 16, rows: 8),
@@ -29,6 +30,7 @@ import Testing
         for p in l.panels {
             #expect(p.cols == e.cols && p.rows == e.rows)
             #expect(p.cols % 8 == 0 && p.rows % 8 == 0)  // whole cells per patch
+            #expect(l.cellsPerPatch == p.cols / 8)
         }
         checkBounds(l)
     }
@@ -42,10 +44,38 @@ import Testing
         checkBounds(row)
     }
 
+    /// Every even number of cells a patch, also below one pixel a cell (6 for 8 pixels).
     @Test func scalesAreWholeCellsPerPatch() {
-        #expect(ScreenLayout.scales(patchSize: 8) == [64, 56, 48, 40, 32, 24, 16, 8, 4, 2])
+        let s8 = ScreenLayout.scales(patchSize: 8)
+        #expect(s8.first == 64 && s8.last == 2 && s8.count == 32 && s8.contains(6) && s8.allSatisfy { $0 % 2 == 0 })
         #expect(ScreenLayout.scales(patchSize: 16).contains(4))
         #expect(ScreenLayout.scales(patchSize: 14).contains(2))
+        #expect(ScreenLayout.scales(patchSize: 0).isEmpty)
+    }
+
+    /// The largest fit, for a table of sizes: no larger whole scale would fit the arrangement.
+    @Test func theLargestScaleThatFits() throws {
+        for (w, h) in [(200, 60), (160, 48), (120, 40), (100, 30), (80, 24), (150, 45), (230, 66)] {
+            let l = ScreenLayout(width: w, height: h, gridSize: 8, patchSize: 8)
+            let c = try #require(l.cellsPerPatch)
+            let bigger = ScreenLayout.scales(patchSize: 8).filter { $0 > c }
+            let area = h - ScreenLayout.headerRows - ScreenLayout.statusRows
+            for b in bigger {
+                let cols = 8 * b, rows = cols / 2
+                #expect(!(4 * cols + 6 <= w && 1 + rows <= area), "\(w)×\(h): \(b) cells a patch fit in a row")
+                #expect(!(2 * cols + 2 <= w && 2 * (1 + rows) <= area), "\(w)×\(h): \(b) cells a patch fit two by two")
+            }
+        }
+    }
+
+    /// The pair for projectors: masked and reconstruction + visible, twice as large or more.
+    @Test func thePairIsLarge() {
+        let l = ScreenLayout(width: 200, height: 60, gridSize: 8, patchSize: 8, zoom: .two)
+        #expect(l.arrangement == .pair && l.panels.map(\.slot) == ScreenLayout.pairSlots)
+        #expect(l.panels[0].cols == 96 && l.panels[0].rows == 48)
+        checkBounds(l)
+        let narrow = ScreenLayout(width: 40, height: 30, gridSize: 8, patchSize: 8, zoom: .two)
+        #expect(narrow.panels.count == 2 && narrow.panels[0].cols == 16, "two fit at 40 columns")
     }
 
     @Test func singlePanelFollowsFocus() {
@@ -190,11 +220,14 @@ import Testing
 }
 
 @Suite struct ZoomTests {
-    /// `z` shows one panel as large as it fits (80×24: 32×16 instead of four of 16×8); Tab
-    /// cycles it; painting maps through the zoomed panel.
+    /// `z` shows masked and reconstruction + visible large, then one panel as large as it fits
+    /// (80×24: 32×16 instead of four of 16×8); Tab cycles it; painting maps through the zoomed
+    /// panel.
     @Test func zoomShowsOneLargePanel() {
         var s = Fixture.shownState(width: 80, height: 24)
         #expect(s.layout.arrangement == .row && s.layout.panels[0].cols == 16)
+        _ = Fixture.reducer.reduce(&s, .key(.character("z")))
+        #expect(s.layout.arrangement == .pair && s.layout.panels.map(\.slot) == [1, 3] && s.layout.panels[0].cols == 32)
         _ = Fixture.reducer.reduce(&s, .key(.character("z")))
         #expect(s.layout.arrangement == .single && s.layout.panels[0].cols == 32 && s.layout.panels[0].slot == 0)
         _ = Fixture.reducer.reduce(&s, .key(.tab))

@@ -165,7 +165,7 @@ import Testing
             seen.append(s.training!.screen)
         }
         #expect(seen == [.panels, .charts, .both])
-        #expect(s.zoom == false)
+        #expect(s.zoom == .four)
         // Too short for both: training starts on the panels and z skips "both".
         var small = Self.training(weights, width: 80, height: 16)
         #expect(small.training?.screen == .panels)
