@@ -1,10 +1,15 @@
 /// Turns a 0...1 colour at a sub-pixel position into a terminal colour for one colour mode,
-/// with ordered 4×4 Bayer dithering in the palette modes (never in truecolour: live images
-/// would shimmer and cost bytes for nothing).
+/// with ordered 4×4 Bayer dithering in the palette modes as `dither` says (never in truecolour:
+/// live images would shimmer and cost bytes for nothing).
 public struct ColorQuantizer: Sendable {
     public let mode: ColorMode
+    /// How 256 colours are chosen (16 and 8 always dither in full).
+    public let dither: Dither
 
-    public init(mode: ColorMode) { self.mode = mode }
+    public init(mode: ColorMode, dither: Dither = .standard) {
+        self.mode = mode
+        self.dither = dither
+    }
 
     /// The 4×4 Bayer matrix, values 0...15.
     public static let bayer: [[Int]] = [
@@ -41,10 +46,11 @@ public struct ColorQuantizer: Sendable {
         case .mono:
             return .standard
         case .palette256, .palette16, .palette8:
-            let t = dither ? Self.threshold(x: x, y: y) * ditherStep(r, g, b) / 255 : 0
+            let amplitude = mode == .palette256 ? self.dither.amplitude : 1
+            let t = dither ? Self.threshold(x: x, y: y) * ditherStep(r, g, b) * amplitude / 255 : 0
             let c = RGB8(unit: r + t, g + t, b + t)
             switch mode {
-            case .palette256: return .indexed(Palette256.index(c))
+            case .palette256: return .indexed(self.dither == .ordered ? Palette256.index(c) : OKLabPalette.index(c))
             case .palette16: return .indexed(Palette16.index(c, count: 16))
             default: return .indexed(Palette16.index(c, count: 8))
             }

@@ -13,6 +13,8 @@ public struct ExplorerSetup {
     public var glyphs: GlyphMode?
     /// `--color`; nil: detect.
     public var colors: ColorMode?
+    /// `--dither`: how pictures take 256 colours.
+    public var dither = Dither.standard
     public var engine: ReconstructionEngine
     public var makeMask: ExplorerReducer.MaskMaker
     /// Lines for the status bar at start (e.g. why the model is untrained).
@@ -89,6 +91,7 @@ public enum ExplorerApp {
                                   seed: setup.seed, width: size.width, height: size.height, glyphs: glyphs,
                                   colors: backend.colors)
         state.canTrain = setup.makeTrainer != nil
+        state.dither = setup.dither
         let reducer = ExplorerReducer(makeMask: setup.makeMask)
         let worker = ReconstructionWorker(engine: setup.engine, wakeFD: backend.wakeFD)
         worker.start()

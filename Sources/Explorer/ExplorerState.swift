@@ -51,6 +51,8 @@ public struct ExplorerState: Sendable {
     public var height: Int
     public var glyphs: GlyphMode
     public var colors: ColorMode
+    /// How pictures take 256 colours (`--dither`).
+    public var dither = Dither.standard
 
     // Training (`T`).
     /// Whether `T` can start training here (the shell knows how).

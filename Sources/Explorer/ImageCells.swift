@@ -8,11 +8,11 @@ public enum ImageCells {
     /// coordinates relative to the picture, so a picture dithers the same wherever it is drawn.
     /// `flat(cx, cy)` true: the cell is drawn without dithering (a flat area such as a hidden
     /// patch, which should read as one colour).
-    public static func encode(_ subpixels: RGBImage, glyphs: GlyphMode, colors: ColorMode,
+    public static func encode(_ subpixels: RGBImage, glyphs: GlyphMode, colors: ColorMode, dither: Dither = .standard,
                               flat: ((Int, Int) -> Bool)? = nil) -> [Cell] {
         let (sx, sy) = glyphs.subpixels
         let cols = subpixels.width / sx, rows = subpixels.height / sy
-        let q = ColorQuantizer(mode: colors)
+        let q = ColorQuantizer(mode: colors, dither: dither)
         var cells = [Cell](repeating: .blank, count: cols * rows)
         let p = subpixels.pixels
         @inline(__always) func px(_ x: Int, _ y: Int) -> (Float, Float, Float) {

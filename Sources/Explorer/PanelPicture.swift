@@ -25,7 +25,8 @@ public struct PanelPicture: Sendable {
     }
 
     /// cols × rows cells for `gridSize` patches a side.
-    public func cells(cols: Int, rows: Int, gridSize g: Int, glyphs: GlyphMode, colors: ColorMode) -> [Cell] {
+    public func cells(cols: Int, rows: Int, gridSize g: Int, glyphs: GlyphMode, colors: ColorMode,
+                      dither: Dither = .standard) -> [Cell] {
         guard cols > 0, rows > 0, image.width > 0, g > 0 else { return [] }
         var full = image
         let p = image.width / g
@@ -63,7 +64,7 @@ public struct PanelPicture: Sendable {
                 return true
             }
         }
-        return ImageCells.encode(sub, glyphs: glyphs, colors: colors, flat: flat)
+        return ImageCells.encode(sub, glyphs: glyphs, colors: colors, dither: dither, flat: flat)
     }
 
     /// Patch borders (one sub-pixel wide, lightening dark pixels and darkening light ones) and

@@ -27,7 +27,7 @@ public enum ScreenRenderer {
             axes = LiveViewRenderer.charts(t.live, in: (r.x, r.y, r.width, r.height), into: &grid)
         }
         drawStatus(s, layout, into: &grid)
-        if s.showHelp { HelpOverlay.draw(into: &grid, ascii: s.glyphs == .ascii) }
+        if s.showHelp { HelpOverlay.draw(into: &grid, ascii: s.glyphs == .ascii, colors: s.colors) }
         if s.glyphs == .ascii { asciiOnly(&grid) }
         return LiveViewRenderer.Frame(grid: grid, lossAxis: axes.loss, lrAxis: axes.lr)
     }
@@ -115,7 +115,7 @@ public enum ScreenRenderer {
             return
         }
         let cells = picture.cells(cols: panel.cols, rows: panel.rows, gridSize: layout.gridSize,
-                                  glyphs: s.glyphs, colors: s.colors)
+                                  glyphs: s.glyphs, colors: s.colors, dither: s.dither)
         guard cells.count == panel.cols * panel.rows else { return }
         for y in 0..<panel.rows {
             for x in 0..<panel.cols { grid[panel.x + x, panel.imageY + y] = cells[y * panel.cols + x] }

@@ -22,6 +22,8 @@ extension MAEPreset: ExpressibleByArgument {
 /// monochrome, …); help lists the raw values.
 extension ColorMode: ExpressibleByArgument {}
 
+extension Dither: ExpressibleByArgument {}
+
 /// Parsed by `GlyphMode.init(argument:)`. `--glyphs` offers half and sextant only: ascii is what
 /// the explorer falls back to by itself on a terminal without UTF-8.
 extension GlyphMode: ExpressibleByArgument {

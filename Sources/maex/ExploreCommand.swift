@@ -55,6 +55,10 @@ struct ExploreCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Colours (default: detected).", valueName: "mode"))
     var color: ColorMode?
 
+    @Option(name: .long, help: ArgumentHelp("How pictures take 256 colours: light (the default: a half-step ordered dither, nearest colour in OKLab), none, or ordered (a full step, the checkerboard of older versions).",
+                                            valueName: "dither"))
+    var dither: Dither = .standard
+
     @Option(name: .customLong("run"),
             help: ArgumentHelp("Run folder for training with T (default: a new one under $XDG_STATE_HOME/maex/runs/).",
                                valueName: "dir"))
@@ -96,6 +100,7 @@ struct ExploreCommand: ParsableCommand {
                 pattern: strategy, seed: seed,
                 glyphs: glyphs, colors: color,
                 engine: ModelEngine(model: model, trainingImages: seen), makeMask: ModelEngine.makeMask)
+            setup.dither = dither
             setup.makeTrainer = trainerMaker(model: model, weightsFrom: modelOptions.model ?? AssetLocator.defaultModelPath(),
                                              images: images.map(\.path))
             let report = try ExplorerApp.run(setup)

@@ -167,6 +167,13 @@ import Testing
         s.showHelp = true
         let text = ScreenRenderer.render(s).text
         for binding in KeyBindings.all { #expect(text.contains(binding.action), "\(binding.action)") }
+        #expect(text.contains("any key closes") && !text.contains("terminal-features"))
+        // In palette colours the box says how tmux gives truecolour, also at 80×24.
+        var palette = Fixture.shownState(width: 80, height: 24, colors: .palette256)
+        palette.showHelp = true
+        let small = ScreenRenderer.render(palette).text
+        #expect(small.contains(HelpOverlay.truecolorHint.trimmingCharacters(in: .whitespaces)), "\(small)")
+        #expect(small.contains("quit (training: save and stop first)"), "the last key row is cut")
     }
 
     @Test func spinnerWhileComputing() {
