@@ -15,6 +15,9 @@ struct TrainLiveOptions: ParsableArguments {
     @Flag(help: "On exit from the training screen, print the bytes it sent to the terminal per second.")
     var stats = false
 
+    @Option(help: ArgumentHelp("How the training screen's pictures take 256 colours (as for explore).", valueName: "dither"))
+    var dither: Dither = .standard
+
     func validate() throws {
         if let probe, !FileManager.default.fileExists(atPath: probe) {
             throw ValidationError("--probe \(probe): no such file")
@@ -53,6 +56,7 @@ enum TrainTUI {
                                   engine: ModelEngine(model: model), makeMask: ModelEngine.makeMask)
         setup.makeTrainer = { onEvent in Trainer(session: session, onEvent: onEvent) }
         setup.trainAtStart = true
+        setup.dither = options.dither
         let report: ExplorerApp.Report
         do {
             report = try ExplorerApp.run(setup)
