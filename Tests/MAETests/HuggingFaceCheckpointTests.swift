@@ -133,6 +133,33 @@ private typealias S = CheckpointTestSupport
         }
     }
 
+    /// config.json is a file format maex reads: damaged copies are errors naming the file, never
+    /// crashes, whatever the bytes (sizes of 2⁶² included).
+    @Test func damagedConfigsNeverCrash() throws {
+        let dir = try S.temporaryDirectory()
+        defer { S.remove(dir) }
+        let copy = try Self.editedCopy(dir) { _ in }
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: copy + "/config.json")))
+        var rng = SeededGenerator(seed: 17)
+        var refused = 0
+        for trial in 0..<150 {
+            var bytes = original
+            if trial % 5 == 0 {
+                bytes.removeLast(Int(rng.next() % UInt64(bytes.count)))
+            } else {
+                for _ in 0..<(1 + trial % 3) { bytes[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next()) }
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: copy + "/config.json"))
+            do { _ = try Checkpoint.load(path: copy) } catch { refused += 1; #expect(error.description.hasPrefix(copy)) }
+        }
+        #expect(refused > 30, "most damage is refused")
+        for key in ["image_size", "hidden_size", "patch_size"] {
+            let huge = try Self.editedCopy(dir) { $0[key] = 1 << 62 }
+            let error = #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(path: huge) }
+            #expect(error?.description.contains("'\(key)' is not a positive integer up to 1048576") == true)
+        }
+    }
+
     @Test(arguments: [("hf-encoder", CheckpointKind.huggingFaceEncoder, 2),
                       ("hf-classifier", CheckpointKind.classifier(classes: 5), 2),
                       ("mae_pretrain_vit_tiny.pth", CheckpointKind.encoderOnly, 2)])

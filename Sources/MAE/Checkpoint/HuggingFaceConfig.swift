@@ -4,7 +4,8 @@ import Foundation
 /// (`model_type` "vit_mae") or a ViT fine-tune ("vit"). Missing keys take transformers' own
 /// defaults (ViT-Base/16 with the 512 × 8 decoder, `layer_norm_eps` 1e-12, `qkv_bias` true).
 ///
-/// Limits: one `image_size` and `patch_size` for both sides (an [h, w] pair must be square);
+/// Limits: one `image_size` and `patch_size` for both sides (an [h, w] pair must be square); sizes
+/// up to 2²⁰ (so no shape computed from them can overflow);
 /// `hidden_act` must be exact GELU ("gelu"), and encoder and decoder must share one MLP ratio,
 /// as the authors' model has: anything else is refused with the reason.
 struct HuggingFaceConfig: Sendable {
@@ -46,13 +47,14 @@ struct HuggingFaceConfig: Sendable {
         }
         func int(_ key: String, _ fallback: Int) throws(CheckpointError) -> Int {
             guard let v = json[key] else { return fallback }
-            if case .integer(let i) = v, let n = Int(exactly: i), n > 0 { return n }
+            let limit = 1 << 20
+            if case .integer(let i) = v, let n = Int(exactly: i), n > 0, n <= limit { return n }
             // [h, w] for image_size and patch_size: square only.
             if case .array(let pair) = v, pair.count == 2, case .integer(let h) = pair[0], pair[0] == pair[1],
-               let n = Int(exactly: h), n > 0 {
+               let n = Int(exactly: h), n > 0, n <= limit {
                 return n
             }
-            throw bad(key, "a positive integer (or a square [h, w] pair)")
+            throw bad(key, "a positive integer up to \(limit) (or a square [h, w] pair)")
         }
         func number(_ key: String, _ fallback: Double) throws(CheckpointError) -> Double {
             guard let v = json[key] else { return fallback }
