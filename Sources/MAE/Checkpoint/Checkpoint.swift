@@ -53,9 +53,10 @@ public enum Checkpoint {
         return model
     }
 
-    /// The safetensors metadata of the file at `path` (empty for a `.pth`), without loading weights.
+    /// The safetensors metadata of the checkpoint at `path` (a file or folder; empty for a
+    /// `.pth`), without loading weights.
     public static func metadata(path: String) throws(CheckpointError) -> [String: String] {
-        try TensorSource.open(path: path).metadata
+        try TensorSource.open(path: CheckpointLocation.resolve(path).weights).metadata
     }
 
     /// Pickle entries that refer to code: refused with `strict`, else each one warned about.
