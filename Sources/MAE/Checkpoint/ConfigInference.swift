@@ -15,16 +15,7 @@ enum ConfigInference {
         let names = source.shapes.map(\.name)
         let e = try encoder(source)
         let (D, depth) = (e.embedDim, e.depth)
-        func shape(_ name: String, rank: Int) throws(CheckpointError) -> [Int] {
-            guard let s = source.shape(name) else {
-                throw .unusable(path: path, reason: "has no '\(name)': cannot tell the model's shape "
-                                + "(is it an MAE state dict with the authors' names?)")
-            }
-            guard s.count == rank else {
-                throw .badTensor(path: path, tensor: name, reason: "has shape \(CheckpointError.format(s)), expected \(rank) dimensions")
-            }
-            return s
-        }
+        func shape(_ name: String, rank: Int) throws(CheckpointError) -> [Int] { try required(source, name, rank: rank) }
         let decoderDepth = blockCount(names, prefix: "decoder_blocks.")
         let embed = try shape("decoder_embed.weight", rank: 2)
         guard embed[1] == D, embed[0] > 0 else {
@@ -55,16 +46,7 @@ enum ConfigInference {
     static func encoder(_ source: TensorSource) throws(CheckpointError) -> EncoderShape {
         let path = source.path
         let names = source.shapes.map(\.name)
-        func shape(_ name: String, rank: Int) throws(CheckpointError) -> [Int] {
-            guard let s = source.shape(name) else {
-                throw .unusable(path: path, reason: "has no '\(name)': cannot tell the model's shape "
-                                + "(is it an MAE state dict with the authors' names?)")
-            }
-            guard s.count == rank else {
-                throw .badTensor(path: path, tensor: name, reason: "has shape \(CheckpointError.format(s)), expected \(rank) dimensions")
-            }
-            return s
-        }
+        func shape(_ name: String, rank: Int) throws(CheckpointError) -> [Int] { try required(source, name, rank: rank) }
 
         let patch = try shape("patch_embed.proj.weight", rank: 4)
         let (D, C, p) = (patch[0], patch[1], patch[2])
@@ -91,6 +73,18 @@ enum ConfigInference {
                 && $0.mlpRatio == e.mlpRatio
         }?.numHeads
         return e
+    }
+
+    /// The shape of a tensor the inference needs, with `rank` dimensions.
+    static func required(_ source: TensorSource, _ name: String, rank: Int) throws(CheckpointError) -> [Int] {
+        guard let s = source.shape(name) else {
+            throw .unusable(path: source.path, reason: "has no '\(name)': cannot tell the model's shape "
+                            + "(is it an MAE state dict with the authors' names?)")
+        }
+        guard s.count == rank else {
+            throw .badTensor(path: source.path, tensor: name, reason: "has shape \(CheckpointError.format(s)), expected \(rank) dimensions")
+        }
+        return s
     }
 
     /// 1 + the largest N of names "<prefix>N.…" (0 if none).
