@@ -6,7 +6,7 @@ BIN = "$$($(SWIFT) build -c release --show-bin-path)/maex"
 # Debian packages the build, the tests and the man page need.
 PACKAGES := libncurses-dev libpng-dev libjpeg62-turbo-dev libopenblas-dev pkg-config tmux groff-base ncurses-term
 
-.PHONY: run test deps build release install man clean pretrained wallpapers
+.PHONY: run test test-large deps build release install man clean pretrained wallpapers
 
 run: deps release
 	$(BIN)
@@ -14,6 +14,13 @@ run: deps release
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+
+# Opt-in, not in CI: ViT-L/16 and ViT-H/14-sized random checkpoints through info and reconstruct
+# (about 6 GB of disk and 8 GB of memory, minutes); GNU time measures the peak resident memory.
+test-large: deps
+	@$(call install-missing,time)
+	$(SWIFT) build --build-tests
+	MAEX_TEST_LARGE=1 $(SWIFT) test --skip-build --filter LargeModelTests
 
 # Installs the missing packages when root; otherwise prints the command to run.
 deps:

@@ -1,5 +1,9 @@
 /// The constructor arguments of the authors' `MaskedAutoencoderViT`, under their names when
-/// encoded (the `mae.config` metadata of a checkpoint).
+/// encoded (the `mae.config` metadata of a checkpoint), plus the LayerNorms' eps: the authors'
+/// constructor fixes it at 1e-6 (`norm_layer=partial(nn.LayerNorm, eps=1e-6)`), Hugging Face's
+/// ViTMAE takes `layer_norm_eps` from its config (1e-12 by default). It is encoded as
+/// `layer_norm_eps` only when it is not 1e-6, so the authors' constructor reads every other
+/// config as it is.
 public struct MAEConfig: Codable, Equatable, Hashable, Sendable {
     public var imgSize: Int
     public var patchSize: Int
@@ -12,6 +16,11 @@ public struct MAEConfig: Codable, Equatable, Hashable, Sendable {
     public var decoderNumHeads: Int
     public var mlpRatio: Double
     public var normPixLoss: Bool
+    /// eps of every LayerNorm in the model (blocks, `norm`, `decoder_norm`).
+    public var layerNormEps: Double
+
+    /// The authors' eps, that of every model but Hugging Face's.
+    public static let authorsLayerNormEps = 1e-6
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case imgSize = "img_size"
@@ -25,11 +34,12 @@ public struct MAEConfig: Codable, Equatable, Hashable, Sendable {
         case decoderNumHeads = "decoder_num_heads"
         case mlpRatio = "mlp_ratio"
         case normPixLoss = "norm_pix_loss"
+        case layerNormEps = "layer_norm_eps"
     }
 
     public init(imgSize: Int, patchSize: Int, inChans: Int = 3, embedDim: Int, depth: Int,
                 numHeads: Int, decoderEmbedDim: Int, decoderDepth: Int, decoderNumHeads: Int,
-                mlpRatio: Double = 4, normPixLoss: Bool = false) {
+                mlpRatio: Double = 4, normPixLoss: Bool = false, layerNormEps: Double = MAEConfig.authorsLayerNormEps) {
         self.imgSize = imgSize
         self.patchSize = patchSize
         self.inChans = inChans
@@ -41,6 +51,7 @@ public struct MAEConfig: Codable, Equatable, Hashable, Sendable {
         self.decoderNumHeads = decoderNumHeads
         self.mlpRatio = mlpRatio
         self.normPixLoss = normPixLoss
+        self.layerNormEps = layerNormEps
     }
 
     /// Missing keys take the authors' defaults (ViT-Large/16 with the 512 × 8 decoder), as
@@ -59,6 +70,23 @@ public struct MAEConfig: Codable, Equatable, Hashable, Sendable {
         decoderNumHeads = try c.decodeIfPresent(Int.self, forKey: .decoderNumHeads) ?? d.decoderNumHeads
         mlpRatio = try c.decodeIfPresent(Double.self, forKey: .mlpRatio) ?? d.mlpRatio
         normPixLoss = try c.decodeIfPresent(Bool.self, forKey: .normPixLoss) ?? d.normPixLoss
+        layerNormEps = try c.decodeIfPresent(Double.self, forKey: .layerNormEps) ?? Self.authorsLayerNormEps
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(imgSize, forKey: .imgSize)
+        try c.encode(patchSize, forKey: .patchSize)
+        try c.encode(inChans, forKey: .inChans)
+        try c.encode(embedDim, forKey: .embedDim)
+        try c.encode(depth, forKey: .depth)
+        try c.encode(numHeads, forKey: .numHeads)
+        try c.encode(decoderEmbedDim, forKey: .decoderEmbedDim)
+        try c.encode(decoderDepth, forKey: .decoderDepth)
+        try c.encode(decoderNumHeads, forKey: .decoderNumHeads)
+        try c.encode(mlpRatio, forKey: .mlpRatio)
+        try c.encode(normPixLoss, forKey: .normPixLoss)
+        if layerNormEps != Self.authorsLayerNormEps { try c.encode(layerNormEps, forKey: .layerNormEps) }
     }
 
     // MARK: derived sizes
@@ -137,6 +165,9 @@ public struct MAEConfig: Codable, Equatable, Hashable, Sendable {
         }
         if !(mlpRatio > 0) || mlpHidden <= 0 || decoderMlpHidden <= 0 {
             throw .invalid(field: "mlp_ratio", reason: "must give a positive hidden width, got \(mlpRatio)")
+        }
+        if !(layerNormEps > 0) || !layerNormEps.isFinite || Float(layerNormEps) == 0 {
+            throw .invalid(field: "layer_norm_eps", reason: "must be a positive number a float32 can hold, got \(layerNormEps)")
         }
     }
 }

@@ -12,8 +12,8 @@ public struct ReferenceMAE {
     public let config: MAEConfig
     public let table: ParameterTable
     public var parameters: [Float]
-    /// nn.LayerNorm's eps in the authors' models.
-    public static let layerNormEps: Float = 1e-6
+    /// nn.LayerNorm's eps: the config's (1e-6 in the authors' models).
+    var layerNormEps: Float { Float(config.layerNormEps) }
 
     public init(config: MAEConfig, parameters: [Float]) {
         precondition(parameters.count == ParameterTable(config: config).count, "parameters do not fit the config")
@@ -61,7 +61,7 @@ public struct ReferenceMAE {
 
     /// x = x + attn.proj(attention(attn.qkv(norm1(x)))); x = x + mlp.fc2(gelu(mlp.fc1(norm2(x))))
     func blockForward(_ x: [Float], _ prefix: String, batch N: Int, tokens T: Int, width W: Int, heads: Int) -> BlockPass {
-        let rows = N * T, hidden = table[prefix + ".mlp.fc1.bias"]!.count, eps = Self.layerNormEps
+        let rows = N * T, hidden = table[prefix + ".mlp.fc1.bias"]!.count, eps = layerNormEps
         let ln1 = Reference.layerNormForward(x, weight: p(prefix + ".norm1.weight"), bias: p(prefix + ".norm1.bias"),
                                              rows: rows, width: W, eps: eps)
         let qkv = Reference.linearForward(ln1.y, weight: p(prefix + ".attn.qkv.weight"), bias: p(prefix + ".attn.qkv.bias"),
@@ -130,7 +130,7 @@ public struct ReferenceMAE {
     public func forward(images: [Float], noise: [Float], batch N: Int, maskRatio: Double) -> Pass {
         let c = config, L = c.numPatches, K = c.keepCount(maskRatio: maskRatio), T = K + 1, Td = L + 1
         let D = c.embedDim, Dd = c.decoderEmbedDim, P = c.patchDim, pp = c.patchSize, S = c.imgSize, C = c.inChans
-        let g = S / pp, eps = Self.layerNormEps
+        let g = S / pp, eps = layerNormEps
 
         // random_masking: ids_shuffle = argsort(noise), ids_restore = argsort(ids_shuffle),
         // the first K of ids_shuffle kept, mask 1 = removed (in spatial order).

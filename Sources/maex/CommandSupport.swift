@@ -69,10 +69,11 @@ enum CommandSupport {
     }
 }
 
-/// The options that choose a model checkpoint (safetensors or the authors' .pth).
+/// The options that choose a model checkpoint (safetensors, the authors' .pth, a Hugging Face folder).
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Model checkpoint: .safetensors (maex, PyTorch) or .pth (the authors').",
-                                            valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Model checkpoint: .safetensors (maex, PyTorch), .pth (the authors'), or a "
+                                            + "Hugging Face ViTMAE folder or cache folder (models--org--name).",
+                                            valueName: "path"))
     var model: String?
 
     @Option(name: .long, help: ArgumentHelp("Encoder attention heads, for a checkpoint without mae.config whose shapes match no preset.",
@@ -88,13 +89,18 @@ struct ModelOptions: ParsableArguments {
                              + "the authors' *_full.pth are norm-pix, mae_visualize_*.pth are not)."))
     var normPix: Bool?
 
+    @Flag(name: .long, help: ArgumentHelp("Refuse a checkpoint whose pickle holds entries that refer to code "
+                                          + "(never run; otherwise they are skipped with a warning)."))
+    var strict = false
+
     func validate() throws {
         if let heads, heads < 1 { throw ValidationError("--heads must be at least 1") }
         if let decoderHeads, decoderHeads < 1 { throw ValidationError("--decoder-heads must be at least 1") }
     }
 
     func load(_ path: String) throws(CheckpointError) -> MAEModel {
-        try Checkpoint.load(path: path, heads: heads, decoderHeads: decoderHeads, normPixLoss: normPix)
+        try Checkpoint.load(path: path, heads: heads, decoderHeads: decoderHeads, normPixLoss: normPix, strict: strict,
+                            warn: CommandSupport.printWarning)
     }
 
     /// The model named by --model, else the installed default, else an untrained tiny model

@@ -215,7 +215,7 @@ struct TrainCommand: ParsableCommand {
             if resume {
                 session = try TrainingSession.resume(run: RunDirectory(path: runFolder), adjust: adjust)
             } else {
-                let start = try initModel.map { (path: String) throws(CheckpointError) in try Checkpoint.load(path: path) }
+                let start = try initModel.map { (path: String) throws(CheckpointError) in try Checkpoint.load(path: path, warn: CommandSupport.printWarning) }
                 let model = try start?.config ?? TrainModelConfig.resolve(preset: preset, json: config, normPix: normPix)
                 session = try TrainingSession.fresh(data: data!, model: model, options: options(base: TrainingOptions()),
                                                     run: RunDirectory(path: runFolder),

@@ -23,6 +23,9 @@ struct VerifyCommand: ParsableCommand {
             weights). \
             Check the output independently with: python3 mae_reference.py compare MODEL CASE OUT
 
+            --model takes any checkpoint maex loads; Tools/hf_fixtures.py makes cases for Hugging \
+            Face ViTMAE folders from transformers' own outputs (forward tensors only).
+
             The kernels run on the best table this CPU has, or the one MAEX_ISA names (generic, \
             avx2, avx512). --isa all runs the case on every table this CPU runs, one after the \
             other, and writes each table's outputs to OUT with the table's name before the \

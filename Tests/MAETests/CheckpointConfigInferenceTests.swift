@@ -25,10 +25,11 @@ import Testing
 
     @Test func encoderOnlyReleaseIsRecognised() {
         let encoderOnly = Self.shapes(.large) { $0.hasPrefix("decoder") || $0 == "mask_token" }
-        let reason = ConfigInference.missingDecoder(encoderOnly)
-        #expect(reason?.hasPrefix("has no decoder: maex needs a checkpoint with decoder weights such as "
-                                  + "mae_visualize_vit_large.pth") == true)
-        #expect(ConfigInference.missingDecoder(Self.shapes(.large)) == nil)
+        #expect(!ConfigInference.hasDecoder(encoderOnly))
+        #expect(ConfigInference.hasDecoder(Self.shapes(.large)))
+        // The encoder alone still tells its shape, and the preset's heads.
+        let e = try? ConfigInference.encoder(encoderOnly)
+        #expect(e == EncoderShape(imgSize: 224, patchSize: 16, inChans: 3, embedDim: 1024, depth: 24, mlpRatio: 4, numHeads: 16))
     }
 
     @Test func oddShapesAreNamed() {

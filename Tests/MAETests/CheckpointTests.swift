@@ -151,8 +151,9 @@ private typealias S = CheckpointTestSupport
             name.hasPrefix("decoder") || name == "mask_token" ? nil : (name, shape)
         }, to: path)
         let error = #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(path: path, heads: 2, decoderHeads: 2) }
-        #expect(error?.description.contains("has no decoder: maex needs a checkpoint with decoder weights such as "
-                                            + "mae_visualize_vit_large.pth") == true)
+        #expect(error?.description.contains("this checkpoint has no decoder; reconstructions need "
+                                            + "`mae_visualize_vit_*.pth` or a `_full` checkpoint") == true)
+        #expect(error?.description.hasPrefix(path + ": ") == true)
     }
 
     @Test func missingExtraAndMisShapedTensorsAreNamed() throws {
@@ -194,13 +195,14 @@ private typealias S = CheckpointTestSupport
         #expect(v?.description.contains("img_size (16) must be divisible by patch_size (5)") == true)
     }
 
-    @Test func hfNamesAndNonCheckpointsAreExplained() throws {
+    @Test func hfNamesWithoutConfigAndNonCheckpointsAreExplained() throws {
         let dir = try S.temporaryDirectory()
         defer { S.remove(dir) }
         let path = dir + "/hf.safetensors"
         try SafeTensors.write([.init(name: "vit.embeddings.cls_token", shape: [1], floats: [0])], to: path)
         let e = #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(path: path) }
-        #expect(e?.description.contains("Hugging Face") == true)
+        #expect(e?.description.contains("uses Hugging Face ViTMAE names (vit.embeddings.…) but has no config.json") == true,
+                "\(e?.description ?? "")")
         let text = dir + "/notes.txt"
         try S.write(Array("hello, this is not a model".utf8), to: text)
         let t = #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(path: text) }

@@ -81,7 +81,7 @@ import Testing
         out = [Float](repeating: .nan, count: R * W)
         linearResidualLayerNormForward(out: &out, residual: residual, inp: xh, weight: wFC2, bias: bFC2, rows: R, inDim: H,
                                        outDim: W, normOut: &normOut, normMean: &mean, normRstd: &rstd, normWeight: g,
-                                       normBias: b)
+                                       normBias: b, normEps: 1e-6)
         let norm = Reference.layerNormForward(fc2, weight: g, bias: b, rows: R, width: W, eps: 1e-6)
         #expect(relativeError(out, fc2) < 1e-5 && relativeError(normOut, norm.y) < 1e-5, "\(label) linear + LayerNorm")
         #expect(relativeError(mean, norm.mean) < 1e-5 && relativeError(rstd, norm.rstd) < 1e-4, "\(label) LayerNorm cache")
@@ -134,9 +134,19 @@ import Testing
         let x = randomArray(R * W, seed: 21, scale: 3).map { $0 + 2 }, g = randomArray(W, seed: 22)
         let b = randomArray(W, seed: 23), dy = randomArray(R * W, seed: 24)
         var y = [Float](repeating: .nan, count: R * W), mean = [Float](repeating: 0, count: R), rstd = mean
-        layerNormForward(out: &y, mean: &mean, rstd: &rstd, inp: x, weight: g, bias: b, rows: R, width: W)
+        layerNormForward(out: &y, mean: &mean, rstd: &rstd, inp: x, weight: g, bias: b, rows: R, width: W, eps: 1e-6)
         let want = Reference.layerNormForward(x, weight: g, bias: b, rows: R, width: W, eps: 1e-6)
         #expect(relativeError(y, want.y) < 1e-5, "\(label) LayerNorm")
+        // Rows of variance ~1e-8, where eps 1e-6 (the authors') and 1e-12 (Hugging Face's) give
+        // different outputs: the kernel must use the eps it is given.
+        let flat = randomArray(R * W, seed: 25, scale: 1e-4)
+        var yFlat = y
+        layerNormForward(out: &yFlat, mean: &mean, rstd: &rstd, inp: flat, weight: g, bias: b, rows: R, width: W, eps: 1e-12)
+        let wantFlat = Reference.layerNormForward(flat, weight: g, bias: b, rows: R, width: W, eps: 1e-12)
+        let otherEps = Reference.layerNormForward(flat, weight: g, bias: b, rows: R, width: W, eps: 1e-6)
+        #expect(relativeError(yFlat, wantFlat.y) < 1e-3, "\(label) LayerNorm eps 1e-12")
+        #expect(relativeError(otherEps.y, wantFlat.y) > 1e-2, "\(label) the eps matters for these rows")
+        layerNormForward(out: &y, mean: &mean, rstd: &rstd, inp: x, weight: g, bias: b, rows: R, width: W, eps: 1e-6)
         let back = Reference.layerNormBackward(dy, input: x, weight: g, mean: want.mean, rstd: want.rstd, rows: R, width: W)
         for accumulate in [false, true] {
             var dx = [Float](repeating: accumulate ? 1 : .nan, count: R * W)

@@ -42,7 +42,8 @@ import Testing
         func run(_ x: [Float], _ g: [Float], _ b: [Float]) -> ([Float], [Float], [Float]) {
             var out = [Float](repeating: 0, count: rows * width)
             var mean = [Float](repeating: 0, count: rows), rstd = mean
-            layerNormForward(out: &out, mean: &mean, rstd: &rstd, inp: x, weight: g, bias: b, rows: rows, width: width)
+            layerNormForward(out: &out, mean: &mean, rstd: &rstd, inp: x, weight: g, bias: b, rows: rows, width: width,
+                             eps: 1e-6)
             return (out, mean, rstd)
         }
         let (out, mean, rstd) = run(x, g, b)

@@ -43,6 +43,19 @@ enum SourceTree {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    /// A Hugging Face folder and transformers' own outputs for it (Fixtures/hf-v5.case.safetensors
+    /// holds no gradients: the forward tensors alone are compared).
+    @Test(arguments: ["hf-v5", "hf-v4"])
+    func huggingFaceCasePasses(_ name: String) throws {
+        let dir = try SourceTree.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try MaexProcess.run(["verify", "--model", SourceTree.fixture(name),
+                                          "--case", SourceTree.fixture(name + ".case.safetensors"),
+                                          "--out", dir.appendingPathComponent("out.safetensors").path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("verify: 5 tensors within tolerance"), "\(result.stdout)")
+    }
+
     @Test func fixtureCasePassesAndWritesEveryOutput() throws {
         let dir = try SourceTree.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

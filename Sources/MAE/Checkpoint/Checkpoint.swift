@@ -1,38 +1,42 @@
 import Foundation
 
 /// Model files: safetensors with the authors' state-dict names (loadable by PyTorch's
-/// `load_state_dict` as they are) and metadata `mae.config` = the constructor arguments as JSON,
-/// `format` = `mae-explorer/1`; and, for reading, the authors' PyTorch `.pth` files.
+/// `load_state_dict` as they are) and metadata `mae.config` = the constructor arguments as JSON
+/// (with `layer_norm_eps` when it is not the authors' 1e-6), `format` = `mae-explorer/1`; and,
+/// for reading, the authors' PyTorch `.pth` files and Hugging Face ViTMAE folders
+/// (`OpenedCheckpoint`).
 public enum Checkpoint {
     public static let format = "mae-explorer/1"
 
-    /// Loads a `.safetensors` or `.pth` file (told apart by content) into a new model.
+    /// Loads a checkpoint into a new model: a `.safetensors` or `.pth` file (told apart by
+    /// content) under the authors' or Hugging Face's names, a `save_pretrained` folder or a
+    /// Hugging Face cache folder (`CheckpointLocation`).
     ///
-    /// The config comes from `mae.config` metadata, else from the tensor shapes with head counts
-    /// from the matching preset; `heads` and `decoderHeads` override either. `normPixLoss`
-    /// overrides the config's flag (shapes cannot tell it; inferred configs say false). Every
-    /// tensor of the model must be present with its exact shape, and no other may be.
+    /// The config comes from `mae.config` metadata or the Hugging Face config.json, else from the
+    /// tensor shapes with head counts from the matching preset; `heads` and `decoderHeads`
+    /// override either. `normPixLoss` overrides the config's flag (shapes cannot tell it: an
+    /// inferred config takes it from the authors' `args` when the file has them, else false).
+    /// Every tensor of the model must be present with its exact shape, and no other may be.
+    /// A file without a decoder is refused with the reason. Pickle entries that refer to code
+    /// (never run) are passed to `warn`, or refuse the file when `strict`.
     public static func load(path: String, heads: Int? = nil, decoderHeads: Int? = nil,
-                            normPixLoss: Bool? = nil) throws(CheckpointError) -> MAEModel {
-        let source = try TensorSource.open(path: path)
-        let names = source.shapes.map(\.name)
-        if names.contains(where: { $0.hasPrefix("vit.embeddings.") }) {
-            throw .unusable(path: path, reason: "uses Hugging Face ViTMAE names (vit.embeddings.…); maex reads the "
-                            + "authors' names (cls_token, patch_embed.proj.weight, blocks.N.…)")
+                            normPixLoss: Bool? = nil, strict: Bool = false,
+                            warn: (String) -> Void = { _ in }) throws(CheckpointError) -> MAEModel {
+        let opened = try OpenedCheckpoint.open(path)
+        let source = opened.source
+        try checkEntries(opened, strict: strict, warn: warn)
+        guard opened.kind.hasDecoder else {
+            throw .unusable(path: path, reason: CheckpointKind.noDecoderReason + " (`maex info` tells what it holds)")
         }
-        if let reason = ConfigInference.missingDecoder(source) { throw .unusable(path: path, reason: reason) }
 
         var config: MAEConfig
-        if let json = source.metadata["mae.config"] {
-            do {
-                config = try JSONDecoder().decode(MAEConfig.self, from: Data(json.utf8))
-            } catch {
-                throw .malformed(path: path, reason: "its mae.config metadata is not a valid model config: \(json)")
-            }
+        if let stated = try opened.statedConfig() {
+            config = stated.config
             if let heads { config.numHeads = heads }
             if let decoderHeads { config.decoderNumHeads = decoderHeads }
         } else {
             config = try ConfigInference.infer(source, heads: heads, decoderHeads: decoderHeads)
+            if let fromArgs = opened.argumentsNormPix { config.normPixLoss = fromArgs }
         }
         if let normPixLoss { config.normPixLoss = normPixLoss }
 
@@ -49,26 +53,49 @@ public enum Checkpoint {
         return model
     }
 
-    /// The safetensors metadata of the file at `path` (empty for a `.pth`), without loading weights.
+    /// The safetensors metadata of the checkpoint at `path` (a file or folder; empty for a
+    /// `.pth`), without loading weights.
     public static func metadata(path: String) throws(CheckpointError) -> [String: String] {
-        try TensorSource.open(path: path).metadata
+        try TensorSource.open(path: CheckpointLocation.resolve(path).weights).metadata
     }
 
-    /// Every tensor of `table` present with its exact shape, and nothing else.
+    /// Pickle entries that refer to code: refused with `strict`, else each one warned about.
+    static func checkEntries(_ opened: OpenedCheckpoint, strict: Bool, warn: (String) -> Void) throws(CheckpointError) {
+        let entries = opened.codeEntries
+        if strict, !entries.isEmpty {
+            throw .unusable(path: opened.source.path, reason: "refused with --strict: "
+                            + entries.map(\.message).joined(separator: "; "))
+        }
+        for entry in entries { warn("\(opened.source.path): \(entry.message)") }
+    }
+
+    /// Every tensor of `table` present with its exact shape, and nothing else. One wrong tensor
+    /// is named with its shapes; several, the first few of each kind.
     static func checkNames(_ source: TensorSource, against table: ParameterTable) throws(CheckpointError) {
         let path = source.path
         var found: [String: [Int]] = [:]
         for (name, shape) in source.shapes { found[name] = shape }
+        let missing = table.entries.filter { found[$0.name] == nil }
+        let unexpected = source.shapes.filter { table[$0.name] == nil }
         for entry in table.entries {
-            guard let shape = found[entry.name] else {
-                throw .missingTensor(path: path, tensor: entry.name, expected: entry.shape)
-            }
-            if shape != entry.shape {
+            if let shape = found[entry.name], shape != entry.shape {
                 throw .shapeMismatch(path: path, tensor: entry.name, expected: entry.shape, found: shape)
             }
         }
-        for (name, shape) in source.shapes where table[name] == nil {
-            throw .unexpectedTensor(path: path, tensor: name, shape: shape)
+        switch (missing.count, unexpected.count) {
+        case (0, 0):
+            return
+        case (1, 0):
+            throw .missingTensor(path: path, tensor: missing[0].name, expected: missing[0].shape)
+        case (0, 1):
+            throw .unexpectedTensor(path: path, tensor: unexpected[0].name, shape: unexpected[0].shape)
+        default:
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("lacks \(missing.count) tensors of the model, " + CheckpointError.list(missing.map(\.name))) }
+            if !unexpected.isEmpty {
+                parts.append("has \(unexpected.count) tensors the model does not, " + CheckpointError.list(unexpected.map(\.name)))
+            }
+            throw .unusable(path: path, reason: "does not match its config: it " + parts.joined(separator: " and "))
         }
     }
 

@@ -61,6 +61,12 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
         }
     }
 
+    /// The first few names of a list, for one line: "'a', 'b', 'c' and 4 more".
+    public static func list(_ names: [String], first: Int = 3) -> String {
+        let shown = names.prefix(first).map { "'\($0)'" }.joined(separator: ", ")
+        return names.count > first ? shown + " and \(names.count - first) more" : shown
+    }
+
     /// A shape as "[a, b, c]".
     public static func format(_ shape: [Int]) -> String {
         "[" + shape.map(String.init).joined(separator: ", ") + "]"

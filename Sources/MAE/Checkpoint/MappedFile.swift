@@ -41,6 +41,19 @@ final class MappedFile: @unchecked Sendable {
         if mapped, let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }
 
+    /// Gives back the memory of the whole pages inside `range` (a part of `bytes`) once they have
+    /// been read: the mapping is private and never written, so a later read simply pages them in
+    /// again from the file. Loading a model this way keeps one copy of the weights resident (the
+    /// model's Float buffer) instead of two (that buffer and the touched pages of the file).
+    func release(_ range: UnsafeRawBufferPointer) {
+        guard mapped, let start = range.baseAddress, range.count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: start) + page - 1) / page * page
+        let end = (Int(bitPattern: start) + range.count) / page * page
+        guard end > first, let base = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(base, end - first, Int32(MADV_DONTNEED))
+    }
+
     /// `count` bytes at `offset`, or nil when that range is not inside the file.
     func slice(_ offset: Int, _ count: Int) -> UnsafeRawBufferPointer? {
         guard offset >= 0, count >= 0, offset <= self.count, count <= self.count - offset else { return nil }

@@ -1,7 +1,8 @@
 /// What the restricted unpickler builds: plain data, and for torch's globals, descriptions of
-/// tensors and storages. Nothing here runs code from the file; an object of any other class
-/// becomes `.opaque` with the class's name, so a checkpoint's `args` (an argparse.Namespace) or
-/// optimizer settings can be skipped without being constructed.
+/// tensors and storages. Nothing here runs code from the file: an object of any other class
+/// becomes `.opaque` with the class's name, and a call of any other function `.call` with the
+/// function's name, so such entries can be named and skipped without being built or run.
+/// (An `argparse.Namespace`, the authors' `args`, is plain data and is read as a dict.)
 indirect enum PickleValue {
     case none
     case bool(Bool)
@@ -20,8 +21,11 @@ indirect enum PickleValue {
     case storageType(TensorDType?, String)
     case storage(PickleStorage)
     case tensor(PickleTensor)
-    /// An instance of a class maex does not construct, made by calling `global`.
+    /// An instance of a class maex does not construct (NEWOBJ of `global`).
     case opaque(global: String)
+    /// The result of calling a function maex does not run (REDUCE of `global`: `os.system`,
+    /// `builtins.eval`, a class's `__reduce__`).
+    case call(global: String)
     /// A tensor or storage that could not be rebuilt, and why: an error only if it is used.
     case invalid(String)
 
@@ -42,6 +46,7 @@ indirect enum PickleValue {
         case .storage: "a storage"
         case .tensor: "a tensor"
         case .opaque(let g): "an object of '\(g)'"
+        case .call(let g): "a call to '\(g)'"
         case .invalid(let reason): "an unreadable tensor (\(reason))"
         }
     }
@@ -55,6 +60,31 @@ indirect enum PickleValue {
     var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
+    }
+
+    /// The globals this value refers to, calls or builds (depth first, each once): what a
+    /// pickle would run if a Python unpickler read it.
+    var globals: [String] {
+        var found: [String] = []
+        var stack: [PickleValue] = [self]
+        var seenLists = Set<ObjectIdentifier>()
+        while let v = stack.popLast() {
+            switch v {
+            case .global(let g), .opaque(let g), .call(let g):
+                if !found.contains(g) { found.append(g) }
+            case .tuple(let items):
+                stack += items.reversed()
+            case .list(let l):
+                if seenLists.insert(ObjectIdentifier(l)).inserted { stack += l.items.reversed() }
+            case .dict(let d):
+                if seenLists.insert(ObjectIdentifier(d)).inserted {
+                    for pair in d.pairs.reversed() { stack += [pair.value, pair.key] }
+                }
+            default:
+                break
+            }
+        }
+        return found
     }
 
     /// The elements of a tuple or list.
@@ -74,6 +104,9 @@ final class PickleList {
 }
 
 final class PickleDict {
+    /// Made for an `argparse.Namespace`, whose attributes BUILD adds as items. (Other objects'
+    /// state, such as the `_metadata` torch keeps on a state dict, is not its items.)
+    var isNamespace = false
     private(set) var pairs: [(key: PickleValue, value: PickleValue)] = []
     private var stringIndex: [String: Int] = [:]
 

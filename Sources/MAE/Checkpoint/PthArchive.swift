@@ -39,6 +39,40 @@ struct PthArchive {
         return PthArchive(path: path, zip: zip, prefix: prefix, root: root)
     }
 
+    /// The key under which the state dict lies ("model" or "state_dict"), nil when the whole
+    /// pickle is the state dict.
+    var stateDictKey: String? {
+        guard case .dict(let top) = root else { return nil }
+        return ["model", "state_dict"].first { top[$0] != nil }
+    }
+
+    /// The top-level entries beside the state dict, which are not read as weights.
+    var skippedEntries: [SkippedEntry] {
+        guard let key = stateDictKey, case .dict(let top) = root else { return [] }
+        return top.pairs.compactMap { pair in
+            guard let name = pair.key.stringValue, name != key else { return nil }
+            return SkippedEntry(name: name, value: pair.value)
+        }
+    }
+
+    /// The plain values of the authors' `args` (an argparse.Namespace beside the weights of a
+    /// `checkpoint-N.pth`), as text: "model" → "mae_vit_base_patch16", "norm_pix_loss" → "true".
+    var arguments: [String: String] {
+        guard case .dict(let top) = root, case .dict(let args)? = top["args"], args.isNamespace else { return [:] }
+        var out: [String: String] = [:]
+        for pair in args.pairs {
+            guard let name = pair.key.stringValue else { continue }
+            switch pair.value {
+            case .bool(let b): out[name] = b ? "true" : "false"
+            case .int(let v): out[name] = String(v)
+            case .float(let v): out[name] = String(v)
+            case .string(let s): out[name] = s
+            default: continue
+            }
+        }
+        return out
+    }
+
     /// The tensors of the model's state dict, in the file's order.
     func stateDict() throws(CheckpointError) -> [(name: String, tensor: PickleTensor)] {
         var dict: PickleDict
@@ -48,12 +82,13 @@ struct PthArchive {
             for key in ["model", "state_dict"] {
                 switch top[key] {
                 case .dict(let inner)?: dict = inner
-                case .opaque(let global)?, .global(let global)?: throw .unsupportedGlobal(path: path, global: global)
+                case .opaque(let global)?, .global(let global)?, .call(let global)?:
+                    throw .unsupportedGlobal(path: path, global: global)
                 default: continue
                 }
                 break
             }
-        case .opaque(let global), .global(let global):
+        case .opaque(let global), .global(let global), .call(let global):
             // torch.save(model) pickles the module itself: its class would have to run.
             throw .unsupportedGlobal(path: path, global: global)
         default:
@@ -101,5 +136,6 @@ struct PthArchive {
         }
         guard count > 0, let base = bytes.baseAddress, let target = out.baseAddress else { return }
         dtype.decode(base + t.offset * dtype.size, count: count, into: target)
+        zip.file.release(bytes)
     }
 }

@@ -91,6 +91,13 @@ public struct SafeTensors: Sendable {
         return e.dtype.decodeIntegers(base + dataStart + e.byteRange.lowerBound, count: e.count)
     }
 
+    /// Gives back the memory of a tensor's bytes after they have been converted (see
+    /// `MappedFile.release`).
+    func releasePages(of name: String) {
+        guard let e = entry(name), let slice = file.slice(dataStart + e.byteRange.lowerBound, e.byteRange.count) else { return }
+        file.release(slice)
+    }
+
     private func require(_ name: String) throws(CheckpointError) -> Entry {
         guard let e = entry(name) else {
             throw .badTensor(path: path, tensor: name, reason: "not in the file")

@@ -19,7 +19,7 @@ struct Unpickler {
         self.bytes = bytes
     }
 
-    /// The globals interpreted here; everything else becomes `.opaque`.
+    /// The globals interpreted here; every other class becomes `.opaque`, every other call `.call`.
     static let storageTypes: [String: TensorDType?] = [
         "torch.FloatStorage": .f32, "torch.HalfStorage": .f16, "torch.BFloat16Storage": .bf16,
         "torch.DoubleStorage": .f64, "torch.LongStorage": .i64, "torch.IntStorage": .i32,
@@ -29,6 +29,8 @@ struct Unpickler {
     static let rebuildParameter = "torch._utils._rebuild_parameter"
     static let rebuildParameterWithState = "torch._utils._rebuild_parameter_with_state"
     static let orderedDict = "collections.OrderedDict"
+    /// The authors' `args`: plain attributes, read as a dict (BUILD fills it).
+    static let namespace = "argparse.Namespace"
 
     private func damaged(_ reason: String) -> CheckpointError {
         .malformed(path: path, reason: "the pickle is damaged at byte \(max(i - 1, 0)): \(reason)")
@@ -178,17 +180,20 @@ struct Unpickler {
                 stack.append(Self.resolve(m + "." + n))
             case 0x52:                                                        // REDUCE
                 let args = try pop(), callable = try pop()
-                stack.append(Self.call(callable, args.elements ?? [args]))
+                stack.append(Self.call(callable, args.elements ?? [args], constructing: false))
             case 0x81:                                                        // NEWOBJ
                 let args = try pop(), cls = try pop()
-                stack.append(Self.call(cls, args.elements ?? [args]))
+                stack.append(Self.call(cls, args.elements ?? [args], constructing: true))
             case 0x92:                                                        // NEWOBJ_EX
                 _ = try pop()
                 let args = try pop(), cls = try pop()
-                stack.append(Self.call(cls, args.elements ?? [args]))
-            case 0x62:                                                        // BUILD: object state, ignored
-                _ = try pop()
-                _ = try top()
+                stack.append(Self.call(cls, args.elements ?? [args], constructing: true))
+            case 0x62:                                                        // BUILD
+                // An object's state: kept for a Namespace (a dict here), ignored for anything else.
+                let state = try pop()
+                if case .dict(let object) = try top(), object.isNamespace, case .dict(let attributes) = state {
+                    for pair in attributes.pairs { object.set(pair.key, pair.value) }
+                }
             case 0x51:                                                        // BINPERSID
                 stack.append(Self.persistentLoad(try pop()))
             case 0x50:                                                        // PERSID (text)
@@ -225,13 +230,18 @@ struct Unpickler {
         return .global(name)
     }
 
-    /// `callable(*args)` for the few callables maex knows; any other becomes an opaque object.
-    static func call(_ callable: PickleValue, _ args: [PickleValue]) -> PickleValue {
+    /// `callable(*args)` for the few callables maex knows; any other becomes an opaque object
+    /// (NEWOBJ, `constructing`) or an unrun call (REDUCE).
+    static func call(_ callable: PickleValue, _ args: [PickleValue], constructing: Bool) -> PickleValue {
         guard case .global(let name) = callable else {
             if case .storageType(_, let name) = callable { return .opaque(global: name) }
             return .invalid("\(callable.kind) was called")
         }
         switch name {
+        case namespace:
+            let d = PickleDict()
+            d.isNamespace = true
+            return .dict(d)
         case orderedDict:
             let d = PickleDict()
             // OrderedDict([(k, v), ...]); the usual pickle passes () and adds items with SETITEMS.
@@ -245,7 +255,7 @@ struct Unpickler {
             guard let data = args.first else { return .invalid("\(name) without a tensor") }
             return data
         default:
-            return .opaque(global: name)
+            return constructing ? .opaque(global: name) : .call(global: name)
         }
     }
 

@@ -97,7 +97,7 @@ extension MAEModel {
             x = UnsafePointer(ws.encoderBlocks[i].output)
         }
         layerNormForward(out: ws.latent, mean: ws.latentMean, rstd: ws.latentRstd, inp: x,
-                         weight: w + l.normWeight, bias: w + l.normBias, rows: N * T, width: D)
+                         weight: w + l.normWeight, bias: w + l.normBias, rows: N * T, width: D, eps: l.layerNormEps)
 
         // Decoder: embed, mask tokens, unshuffle, + decoder_pos_embed, blocks, norm, pred.
         linearForward(out: ws.decoderEmbedded, inp: ws.latent, weight: w + l.decoderEmbedWeight,
@@ -126,7 +126,8 @@ extension MAEModel {
             x = UnsafePointer(ws.decoderBlocks[i].output)
         }
         layerNormForward(out: ws.decoderNormed, mean: ws.decoderMean, rstd: ws.decoderRstd, inp: x,
-                         weight: w + l.decoderNormWeight, bias: w + l.decoderNormBias, rows: N * Td, width: Dd)
+                         weight: w + l.decoderNormWeight, bias: w + l.decoderNormBias, rows: N * Td, width: Dd,
+                         eps: l.layerNormEps)
         // decoder_pred on every token in one product (the class tokens' rows are 1/Td extra work,
         // against N products of L rows), then each image's L patch rows; the class token's row
         // is dropped.

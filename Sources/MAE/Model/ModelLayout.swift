@@ -5,8 +5,10 @@ struct BlockLayout: Sendable {
     let norm1Weight, norm1Bias, qkvWeight, qkvBias, projWeight, projBias: Int
     let norm2Weight, norm2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias: Int
     let width, hidden, heads: Int
+    /// Both LayerNorms' eps (the model's `layerNormEps`).
+    let eps: Float
 
-    init(table: ParameterTable, prefix: String, width: Int, hidden: Int, heads: Int) {
+    init(table: ParameterTable, prefix: String, width: Int, hidden: Int, heads: Int, eps: Float) {
         func at(_ name: String) -> Int { table.offset(of: "\(prefix).\(name)") }
         norm1Weight = at("norm1.weight"); norm1Bias = at("norm1.bias")
         qkvWeight = at("attn.qkv.weight"); qkvBias = at("attn.qkv.bias")
@@ -17,6 +19,7 @@ struct BlockLayout: Sendable {
         self.width = width
         self.hidden = hidden
         self.heads = heads
+        self.eps = eps
     }
 }
 
@@ -26,22 +29,26 @@ struct ModelLayout: Sendable {
     let normWeight, normBias, decoderEmbedWeight, decoderEmbedBias: Int
     let decoderBlocks: [BlockLayout]
     let decoderNormWeight, decoderNormBias, predWeight, predBias: Int
+    /// Every LayerNorm's eps, `norm` and `decoder_norm` included.
+    let layerNormEps: Float
 
     init(table t: ParameterTable, config c: MAEConfig) {
         clsToken = t.offset(of: "cls_token"); posEmbed = t.offset(of: "pos_embed")
         maskToken = t.offset(of: "mask_token"); decoderPosEmbed = t.offset(of: "decoder_pos_embed")
         patchWeight = t.offset(of: "patch_embed.proj.weight"); patchBias = t.offset(of: "patch_embed.proj.bias")
         blocks = (0..<c.depth).map {
-            BlockLayout(table: t, prefix: "blocks.\($0)", width: c.embedDim, hidden: c.mlpHidden, heads: c.numHeads)
+            BlockLayout(table: t, prefix: "blocks.\($0)", width: c.embedDim, hidden: c.mlpHidden, heads: c.numHeads,
+                        eps: Float(c.layerNormEps))
         }
         normWeight = t.offset(of: "norm.weight"); normBias = t.offset(of: "norm.bias")
         decoderEmbedWeight = t.offset(of: "decoder_embed.weight"); decoderEmbedBias = t.offset(of: "decoder_embed.bias")
         decoderBlocks = (0..<c.decoderDepth).map {
             BlockLayout(table: t, prefix: "decoder_blocks.\($0)", width: c.decoderEmbedDim,
-                        hidden: c.decoderMlpHidden, heads: c.decoderNumHeads)
+                        hidden: c.decoderMlpHidden, heads: c.decoderNumHeads, eps: Float(c.layerNormEps))
         }
         decoderNormWeight = t.offset(of: "decoder_norm.weight"); decoderNormBias = t.offset(of: "decoder_norm.bias")
         predWeight = t.offset(of: "decoder_pred.weight"); predBias = t.offset(of: "decoder_pred.bias")
+        layerNormEps = Float(c.layerNormEps)
     }
 }
 

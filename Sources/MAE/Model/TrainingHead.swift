@@ -74,7 +74,8 @@ extension MAEModel {
         blockMLPForward(ln2: h.ln2, residual2: h.residual2, fch: h.fch, fchGelu: h.fchGelu, output: h.output,
                         params: w, layout: b, rows: M, training: true)
         layerNormForward(out: h.normed, mean: h.mean, rstd: h.rstd, inp: h.output,
-                         weight: w + l.decoderNormWeight, bias: w + l.decoderNormBias, rows: M, width: Dd)
+                         weight: w + l.decoderNormWeight, bias: w + l.decoderNormBias, rows: M, width: Dd,
+                         eps: l.layerNormEps)
         linearForward(out: h.pred, inp: h.normed, weight: w + l.predWeight, bias: w + l.predBias,
                       rows: M, inDim: Dd, outDim: P)
         gatherRows(h.target, from: ws.target, rows: h.patchRows, count: M, width: P)

@@ -24,7 +24,7 @@ func blockAttentionForward(acts a: BlockActivations, input x: UnsafePointer<Floa
                            layout b: BlockLayout, batch N: Int, tokens T: Int) {
     let rows = N * T, W = b.width
     layerNormForward(out: a.ln1, mean: a.ln1Mean, rstd: a.ln1Rstd, inp: x,
-                     weight: w + b.norm1Weight, bias: w + b.norm1Bias, rows: rows, width: W)
+                     weight: w + b.norm1Weight, bias: w + b.norm1Bias, rows: rows, width: W, eps: b.eps)
     linearForward(out: a.qkv, inp: a.ln1, weight: w + b.qkvWeight, bias: w + b.qkvBias,
                   rows: rows, inDim: W, outDim: 3 * W)
     attentionForward(out: a.atty, att: a.att, qkv: a.qkv, batch: N, tokens: T, width: W, heads: b.heads)
@@ -32,7 +32,7 @@ func blockAttentionForward(acts a: BlockActivations, input x: UnsafePointer<Floa
     linearResidualLayerNormForward(out: a.residual2, residual: x, inp: a.atty, weight: w + b.projWeight,
                                    bias: w + b.projBias, rows: rows, inDim: W, outDim: W, normOut: a.ln2,
                                    normMean: a.ln2Mean, normRstd: a.ln2Rstd, normWeight: w + b.norm2Weight,
-                                   normBias: w + b.norm2Bias)
+                                   normBias: w + b.norm2Bias, normEps: b.eps)
 }
 
 /// The MLP half, row by row (so it can run on any subset of the rows): fch = fc1(ln2),

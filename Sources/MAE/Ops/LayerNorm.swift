@@ -1,17 +1,18 @@
 import CKernels
 
-/// `nn.LayerNorm(width, eps=1e-6)` over the last dimension, biased variance, as the authors'
-/// blocks use it. The forward caches each row's mean and 1/σ for the backward. The loops are
-/// CKernels' vector code, rows split over the kernel pool.
+/// `nn.LayerNorm(width, eps)` over the last dimension, biased variance, as the authors' blocks
+/// use it. eps is the model's (`MAEConfig.layerNormEps`): 1e-6 in the authors' models, 1e-12 in
+/// Hugging Face's ViTMAE configs. The forward caches each row's mean and 1/σ for the backward,
+/// which therefore needs no eps. The loops are CKernels' vector code, rows split over the kernel
+/// pool.
 
-let layerNormEpsilon: Float = 1e-6
-
-/// out [rows, width] = (x − mean) · rstd · weight + bias; mean [rows], rstd [rows] cached.
+/// out [rows, width] = (x − mean) · rstd · weight + bias, rstd = 1/√(var + eps); mean [rows],
+/// rstd [rows] cached.
 func layerNormForward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
                       rstd: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                       weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                      rows: Int, width: Int) {
-    ck_layernorm_forward(out, mean, rstd, inp, weight, bias, rows, width, layerNormEpsilon)
+                      rows: Int, width: Int, eps: Float) {
+    ck_layernorm_forward(out, mean, rstd, inp, weight, bias, rows, width, eps)
 }
 
 /// Undoes `out = (x − mean)·rstd·weight + bias`. Accumulates (+=) into dInp [rows, width]

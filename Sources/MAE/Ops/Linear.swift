@@ -28,9 +28,9 @@ func linearResidualLayerNormForward(out: UnsafeMutablePointer<Float>, residual: 
                                     bias: UnsafePointer<Float>, rows: Int, inDim: Int, outDim: Int,
                                     normOut: UnsafeMutablePointer<Float>, normMean: UnsafeMutablePointer<Float>,
                                     normRstd: UnsafeMutablePointer<Float>, normWeight: UnsafePointer<Float>,
-                                    normBias: UnsafePointer<Float>) {
+                                    normBias: UnsafePointer<Float>, normEps: Float) {
     ck_linear_forward_ln(out, inp, weight, bias, residual, rows, inDim, outDim, normOut, normMean, normRstd,
-                         normWeight, normBias, layerNormEpsilon)
+                         normWeight, normBias, normEps)
 }
 
 /// The MLP's fc1 and GELU: pre [rows, hidden] = inp · Wᵀ + bias, out = gelu(pre); with
