@@ -87,6 +87,10 @@ public struct ExplorerReducer: Sendable {
             s.shownID = o.id
             s.original = image.original
             return []
+        case .failure(let error) where o.modelFailed:
+            // Every image would fail the same way: say why, and move nowhere.
+            s.message = error.message
+            return []
         case .failure(let error):
             guard s.images.indices.contains(o.imageIndex) else { return [] }
             s.images[o.imageIndex].failure = error.message

@@ -5,10 +5,11 @@ import Pipeline
 
 /// The reconstruction engine backed by an MAE model: the reconstruction pipeline (Pipeline's
 /// PreparedImage, kept for the last few images, and `reconstructed(by:mask:)`) under each
-/// requested mask, with the model it was made with or a training run's newest weights. Runs
-/// on the worker thread only (MAEModel is not thread-safe).
+/// requested mask, with the model it was made with (read at the first request when it is a
+/// LazyModel) or a training run's newest weights. Runs on the worker thread only (MAEModel is
+/// not thread-safe).
 public final class ModelEngine: ReconstructionEngine {
-    public let model: MAEModel
+    public let source: LazyModel
     /// The training weights used last, kept until a newer step comes.
     private var trained: (model: MAEModel, step: Int)?
     /// The content hashes of the model's training images (`TrainingImages`), or nil when its
@@ -18,19 +19,31 @@ public final class ModelEngine: ReconstructionEngine {
     private var cache: [(path: String, image: PreparedImage, seen: Bool?)] = []
     private let cacheLimit = 16
 
-    public init(model: MAEModel, trainingImages: Set<String>? = nil) {
-        self.model = model
+    public convenience init(model: MAEModel, trainingImages: Set<String>? = nil) {
+        self.init(loading: LazyModel(model), trainingImages: trainingImages)
+    }
+
+    public init(loading source: LazyModel, trainingImages: Set<String>? = nil) {
+        self.source = source
         self.trainingImages = trainingImages
     }
 
     public func run(_ request: ReconstructionRequest) -> ReconstructionOutcome {
+        func failed(_ error: ExplorerError) -> ReconstructionOutcome {
+            ReconstructionOutcome(id: request.id, imageIndex: request.imageIndex, result: .failure(error), modelFailed: true)
+        }
+        var model: MAEModel
+        switch source.get() {
+        case .success(let m): model = m
+        case .failure(let error): return failed(error)
+        }
         let prepared: (image: PreparedImage, seen: Bool?)
         do {
-            prepared = try prepare(request.path)
+            prepared = try prepare(request.path, side: model.config.imgSize)
         } catch {
             return ReconstructionOutcome(id: request.id, imageIndex: request.imageIndex, result: .failure(error))
         }
-        var model = self.model, weightsStep: Int?
+        var weightsStep: Int?
         if let feed = request.weights {
             if let newest = feed.latest(), newest.step != trained?.step { trained = newest }
             if let trained, trained.model.config == model.config { (model, weightsStep) = (trained.model, trained.step) }
@@ -55,7 +68,7 @@ public final class ModelEngine: ReconstructionEngine {
                                                                          weightsStep: weightsStep)))
     }
 
-    private func prepare(_ path: String) throws(ExplorerError) -> (image: PreparedImage, seen: Bool?) {
+    private func prepare(_ path: String, side: Int) throws(ExplorerError) -> (image: PreparedImage, seen: Bool?) {
         if let hit = cache.firstIndex(where: { $0.path == path }) {
             let entry = cache.remove(at: hit)
             cache.append(entry)
@@ -63,7 +76,7 @@ public final class ModelEngine: ReconstructionEngine {
         }
         let image: PreparedImage
         do {
-            image = try PreparedImage(path: path, side: model.config.imgSize)
+            image = try PreparedImage(path: path, side: side)
         } catch {
             throw ExplorerError(error.description)
         }

@@ -72,11 +72,14 @@ public struct ReconstructionOutcome: Sendable {
     public var id: Int
     public var imageIndex: Int
     public var result: Result<ReconstructedImage, ExplorerError>
+    /// The failure is the model's (it could not be read), not the image's.
+    public var modelFailed: Bool
 
-    public init(id: Int, imageIndex: Int, result: Result<ReconstructedImage, ExplorerError>) {
+    public init(id: Int, imageIndex: Int, result: Result<ReconstructedImage, ExplorerError>, modelFailed: Bool = false) {
         self.id = id
         self.imageIndex = imageIndex
         self.result = result
+        self.modelFailed = modelFailed
     }
 }
 

@@ -94,12 +94,10 @@ struct ExploreCommand: ParsableCommand {
                                           + "for a figure file use `maex reconstruct IMAGE -o figure.png`")
             }
             let images = try ImageList.expand(paths.isEmpty ? [try Self.sampleFolder()] : paths)
-            let (model, name, note, seen) = try loadModel()
+            let (model, summary, seen, notes) = try loadModel()
             var setup = ExplorerSetup(
-                model: ModelEngine.summary(of: model, name: name, note: note), images: images, ratio: ratio,
-                pattern: strategy, seed: seed,
-                glyphs: glyphs, colors: color,
-                engine: ModelEngine(model: model, trainingImages: seen), makeMask: ModelEngine.makeMask)
+                model: summary, images: images, ratio: ratio, pattern: strategy, seed: seed, glyphs: glyphs, colors: color,
+                engine: ModelEngine(loading: model, trainingImages: seen), makeMask: ModelEngine.makeMask, notes: notes)
             setup.dither = dither
             setup.makeTrainer = trainerMaker(model: model, weightsFrom: modelOptions.model ?? AssetLocator.defaultModelPath(),
                                              images: images.map(\.path))
@@ -112,9 +110,10 @@ struct ExploreCommand: ParsableCommand {
 
     /// What `T` does: a new run from the shown model's weights (the loaded file is only read)
     /// with `InteractiveRun.recipe`, on the shown images or --train-data.
-    func trainerMaker(model: MAEModel, weightsFrom path: String?, images: [String]) -> TrainingLink.Maker {
+    func trainerMaker(model lazy: LazyModel, weightsFrom path: String?, images: [String]) -> TrainingLink.Maker {
         let runFolder = self.runFolder, trainData = self.trainData
         return { onEvent in
+            let model = try lazy.get().get()
             let run = RunDirectory(path: runFolder ?? InteractiveRun.defaultFolder())
             if run.holdsCheckpoint { throw RunError.alreadyARun(path: run.path) }
             let data = try trainData ?? InteractiveRun.copyImages(images, into: run)
@@ -164,12 +163,44 @@ struct ExploreCommand: ParsableCommand {
                                   + "or pass image files or folders)")
     }
 
-    /// The model, its name for the status bar, a note when it is untrained, and the hashes of
-    /// its training images when its file lists them.
-    private func loadModel() throws -> (MAEModel, String, String?, Set<String>?) {
-        let (model, path) = try modelOptions.loadOrDefault(untrained: "reconstructions are noise")
-        guard let path else { return (model, "untrained-tiny", "untrained model: reconstructions are noise (use --model) ", nil) }
+    /// Files above this are read after the window opens, on the worker (a note says so); smaller
+    /// ones before, so that their errors end the command as in every other.
+    static let loadInWindowBytes = 256 << 20
+
+    /// The model (read, or to be read by the worker), what the status bar says of it, the hashes
+    /// of its training images when its file lists them, and notes for the status bar.
+    private func loadModel() throws -> (LazyModel, ModelSummary, Set<String>?, [String]) {
+        guard let path = modelOptions.model ?? AssetLocator.defaultModelPath() else {
+            let (model, _) = try modelOptions.loadOrDefault(untrained: "reconstructions are noise")
+            return (LazyModel(model), ModelEngine.summary(of: model, name: "untrained-tiny",
+                                                          note: "untrained model: reconstructions are noise (use --model) "), nil, [])
+        }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let seen = TrainingImages.parse((try? Checkpoint.metadata(path: path))?[TrainingImages.metadataKey])
-        return (model, ((path as NSString).lastPathComponent as NSString).deletingPathExtension, nil, seen)
+        let contents: CheckpointContents
+        do {
+            contents = try CheckpointContents.read(path: path, heads: modelOptions.heads, decoderHeads: modelOptions.decoderHeads)
+        } catch {
+            throw CommandSupport.fail("\(error)")
+        }
+        guard contents.fileBytes > Self.loadInWindowBytes, var config = contents.config else {
+            let model = try modelOptions.load(path)
+            return (LazyModel(model), ModelEngine.summary(of: model, name: name), seen, [])
+        }
+        // Large: what --strict refuses and what a load warns about is known from the entries
+        // now, so the window opens on a file that will load (or says why it did not).
+        let code = contents.skipped.filter(\.refersToCode)
+        if modelOptions.strict, !code.isEmpty {
+            throw CommandSupport.fail("\(path): refused with --strict: " + code.map(\.message).joined(separator: "; "))
+        }
+        for entry in code { CommandSupport.printWarning("\(path): \(entry.message)") }
+        if let normPix = modelOptions.normPix { config.normPixLoss = normPix }
+        let options = modelOptions
+        let lazy = LazyModel { try Checkpoint.load(path: path, heads: options.heads, decoderHeads: options.decoderHeads,
+                                                   normPixLoss: options.normPix) }
+        let gigabytes = Double(contents.fileBytes) / 1e9
+        let summary = ModelSummary(name: name, imageSide: config.imgSize, patchSize: config.patchSize,
+                                   parameterCount: contents.encoderParameters + contents.decoderParameters)
+        return (lazy, summary, seen, [String(format: "reading %@ (%.1f GB): the first reconstruction follows", name, gigabytes)])
     }
 }

@@ -11,7 +11,7 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("Assets/images").path
 
     static func ask(_ engine: ModelEngine, _ path: String) throws -> ReconstructedImage {
-        let mask = (0..<engine.model.config.numPatches).map { $0 % 4 != 0 }
+        let mask = (0..<(try engine.source.get().get().config.numPatches)).map { $0 % 4 != 0 }
         let outcome = engine.run(ReconstructionRequest(id: 1, imageIndex: 0, path: path, masks: [mask]))
         return try outcome.result.get()
     }
