@@ -1,7 +1,7 @@
 /// What the restricted unpickler builds: plain data, and for torch's globals, descriptions of
 /// tensors and storages. Nothing here runs code from the file; an object of any other class
-/// becomes `.opaque` with the class's name, so a checkpoint's `args` (an argparse.Namespace) or
-/// optimizer settings can be skipped without being constructed.
+/// becomes `.opaque` with the class's name, so optimizer settings and the like can be skipped
+/// without being constructed; an argparse.Namespace (a checkpoint's `args`) keeps its fields.
 indirect enum PickleValue {
     case none
     case bool(Bool)
@@ -22,6 +22,9 @@ indirect enum PickleValue {
     case tensor(PickleTensor)
     /// An instance of a class maex does not construct, made by calling `global`.
     case opaque(global: String)
+    /// An argparse.Namespace: plain data (its fields), kept because the authors' checkpoints
+    /// carry their run's arguments in one.
+    case namespace(PickleDict)
     /// A tensor or storage that could not be rebuilt, and why: an error only if it is used.
     case invalid(String)
 
@@ -42,6 +45,7 @@ indirect enum PickleValue {
         case .storage: "a storage"
         case .tensor: "a tensor"
         case .opaque(let g): "an object of '\(g)'"
+        case .namespace: "an object of 'argparse.Namespace'"
         case .invalid(let reason): "an unreadable tensor (\(reason))"
         }
     }

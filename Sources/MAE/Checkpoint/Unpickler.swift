@@ -29,6 +29,7 @@ struct Unpickler {
     static let rebuildParameter = "torch._utils._rebuild_parameter"
     static let rebuildParameterWithState = "torch._utils._rebuild_parameter_with_state"
     static let orderedDict = "collections.OrderedDict"
+    static let namespace = "argparse.Namespace"
 
     private func damaged(_ reason: String) -> CheckpointError {
         .malformed(path: path, reason: "the pickle is damaged at byte \(max(i - 1, 0)): \(reason)")
@@ -187,8 +188,11 @@ struct Unpickler {
                 let args = try pop(), cls = try pop()
                 stack.append(Self.call(cls, args.elements ?? [args]))
             case 0x62:                                                        // BUILD: object state, ignored
-                _ = try pop()
-                _ = try top()
+                let state = try pop()
+                // but an argparse.Namespace's fields are kept (the authors' checkpoints save their args so).
+                if case .opaque(let global) = try top(), global == Self.namespace, case .dict(let fields) = state {
+                    stack[stack.count - 1] = .namespace(fields)
+                }
             case 0x51:                                                        // BINPERSID
                 stack.append(Self.persistentLoad(try pop()))
             case 0x50:                                                        // PERSID (text)
