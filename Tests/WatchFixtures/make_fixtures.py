@@ -3,7 +3,7 @@
 
 Run once, from the repository root, and commit what it writes:
 
-    pip install /opt/wheels/torch-*-cp311-*.whl numpy tensorboard   # a CPU build of torch
+    pip install /opt/wheels/torch-*-cp311-*.whl numpy pillow tensorboard   # a CPU build of torch
     python3 Tests/WatchFixtures/make_fixtures.py --reference ../shared/tools/mae_reference.py
 
 It writes, under Tests/WatchFixtures:
@@ -74,7 +74,7 @@ def crops(rng, images, n, side):
 
 
 def read_images():
-    from PIL import Image  # torch's wheel does not need it; fall back to numpy PNG reading below
+    from PIL import Image  # pillow
     files = sorted(glob.glob(os.path.join(ROOT, "Assets/images/*.png")))[:6]
     return [torch.from_numpy(np.asarray(Image.open(f).convert("RGB"), dtype=np.float32) / 255).permute(2, 0, 1)
             for f in files]
