@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The TensorBoard Event and Summary messages (code generated once, committed: see Sources/Explorer/Watch/TensorBoard).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C layer: system libraries behind small shims.
@@ -33,7 +35,8 @@ let package = Package(
         // One image and mask through a model to pictures and scores, for every command and view.
         .target(name: "Pipeline", dependencies: ["MAE", "Imaging"], swiftSettings: optimise),
         .target(name: "Training", dependencies: ["MAE", "Imaging"], swiftSettings: optimise),
-        .target(name: "Explorer", dependencies: ["CNcurses", "Imaging", "MAE", "Pipeline", "Training"], swiftSettings: optimise),
+        .target(name: "Explorer", dependencies: ["CNcurses", "Imaging", "MAE", "Pipeline", "Training",
+                                        .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: optimise),
         .executableTarget(
             name: "maex",
             dependencies: [

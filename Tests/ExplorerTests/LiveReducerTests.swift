@@ -38,7 +38,7 @@ import Testing
     @Test func aKeyThatChangesNothingSendsNoFrame() {
         var s = LiveState(view: LiveFixture.training(probe: false))
         _ = r.frame(&s, width: 120, height: 30, now: at(0))
-        _ = r.reduce(&s, .input(.key(.character("x"))))
+        _ = r.reduce(&s, .input(.key(.character("z"))))  // bound to nothing
         #expect(r.frame(&s, width: 120, height: 30, now: at(10)) == nil)
         #expect(s.frames == 1)
     }

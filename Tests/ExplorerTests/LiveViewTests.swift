@@ -96,20 +96,21 @@ enum LiveFixture {
         #expect(bright > 30 && dim > 30, "bright \(bright), dim \(dim)")
     }
 
-    /// The x axis spans the whole run: the last tick label is the run's last step, and the
-    /// curve ends about 40% of the way across.
-    @Test func xAxisSpansTheRun() throws {
-        let grid = LiveFixture.render(LiveFixture.training(probe: false), 160, 48)
+    /// The x axis spans the run so far with doubling headroom (step 400 on an axis to 512, the
+    /// plan's 1000 named under it); `x` spans the whole plan, where the curve ends 40% across.
+    @Test func xAxisFitsTheRunAndXShowsThePlan() throws {
+        var s = LiveFixture.training(probe: false)
         let layout = try #require(LiveViewRenderer.layout(width: 160, height: 48, side: nil))
-        let axisRow = grid.text(row: layout.loss.y + layout.loss.height - 1)
-        #expect(axisRow.contains("1000"))
-        var rightmost = 0
-        for y in (layout.loss.y + 1)..<(layout.loss.y + layout.loss.height - 1) {
-            for x in 0..<layout.loss.width where grid[x, y].glyph.value > 0x2800 && grid[x, y].glyph.value < 0x2900 {
-                rightmost = max(rightmost, x)
-            }
-        }
-        let fraction = Double(rightmost) / Double(layout.loss.width)
+        var grid = LiveFixture.render(s, 160, 48)
+        var axisRow = grid.text(row: layout.loss.y + layout.loss.height - 1)
+        #expect(axisRow.contains("512") && axisRow.contains("plan ends at 1000"), "\(axisRow)")
+        var fraction = ChartFitTests.curveEnd(grid, layout)
+        #expect(fraction > 0.7 && fraction < 0.8, "curve ends at \(fraction)")
+        _ = s.handle(.character("x"))
+        grid = LiveFixture.render(s, 160, 48)
+        axisRow = grid.text(row: layout.loss.y + layout.loss.height - 1)
+        #expect(axisRow.contains("1000") && axisRow.contains("whole plan"))
+        fraction = ChartFitTests.curveEnd(grid, layout)
         #expect(fraction > 0.3 && fraction < 0.5, "curve ends at \(fraction)")
     }
 
@@ -195,7 +196,7 @@ enum LiveFixture {
         #expect(s.handle(.character("p")) == .nextProbe)
         #expect(s.handle(.character("n")) == .newMask)
         #expect(s.handle(.character("q")) == .quit)
-        #expect(s.handle(.character("x")) == nil)
+        #expect(s.handle(.character("x")) == nil && s.wholePlan)  // a view key: it asks nothing of the feed
     }
 
     @Test func aSmallerStepStartsTheCurveOver() {

@@ -14,7 +14,7 @@ import Testing
             path = folder + "/log.txt"
         }
         func append(_ text: String) throws {
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             let h = try #require(FileHandle(forWritingAtPath: path))
             try h.seekToEnd()
             try h.write(contentsOf: Data(text.utf8))
@@ -74,7 +74,7 @@ import Testing
     @Test func readsMaexMetricsWithEveryHeaderField() throws {
         let log = TempLog()
         let path = log.folder + "/metrics.jsonl"
-        FileManager.default.createFile(atPath: path, contents: Data((
+        _ = FileManager.default.createFile(atPath: path, contents: Data((
             #"{"step": 10, "epoch": 0.5, "loss": 0.9, "loss_mean": 0.95, "lr": 0.0001, "images_per_s": 310.5, "time": 1.0, "elapsed": 2.0}"# + "\n"
             + #"{"event": "checkpoint", "path": "x", "step": 10, "time": 3}"# + "\n"
             + #"{"step": 20, "epoch": 1.0, "loss": 0.8, "loss_mean": 0.85, "lr": 0.0002, "images_per_s": 305, "time": 2.0, "elapsed": 4.0}"# + "\n"

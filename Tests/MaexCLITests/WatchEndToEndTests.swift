@@ -10,7 +10,7 @@ struct WatchEndToEndTests {
     }
 
     static func append(_ text: String, to path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         let h = try #require(FileHandle(forWritingAtPath: path))
         try h.seekToEnd()
         try h.write(contentsOf: Data(text.utf8))

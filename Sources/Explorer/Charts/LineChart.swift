@@ -39,12 +39,16 @@ public struct LineChart: Sendable {
     public var steps: [Double]
     public var series: [[Double]]
     public var logScale: LogScale
+    /// Words for the x axis's row, between its first and last labels when they fit: what x
+    /// counts and where the plan ends.
+    public var xNote: String?
 
-    public init(title: String, steps: [Double], series: [[Double]], logScale: LogScale = .auto) {
+    public init(title: String, steps: [Double], series: [[Double]], logScale: LogScale = .auto, xNote: String? = nil) {
         self.title = title
         self.steps = steps
         self.series = series
         self.logScale = logScale
+        self.xNote = xNote
     }
 
     /// Whether values spanning lo...hi (finite values only) are drawn on a log axis.
@@ -130,6 +134,15 @@ public struct LineChart: Sendable {
             grid.put(first, x: plotX, y: plotY + plotHeight, maxWidth: plotWidth, fg: colors.axis, attrs: .dim)
             if xHi > xLo && lastLabel.count + first.count + 1 <= plotWidth {
                 grid.put(lastLabel, x: plotX + plotWidth - lastLabel.count, y: plotY + plotHeight, fg: colors.axis, attrs: .dim)
+            }
+            // The note centred between the labels, or left out where it would touch them.
+            if let note = xNote, !note.isEmpty {
+                let room = plotWidth - first.count - lastLabel.count - 4
+                let length = note.unicodeScalars.count
+                if length <= room {
+                    let x0 = plotX + first.count + 2 + (room - length) / 2
+                    grid.put(note, x: x0, y: plotY + plotHeight, fg: colors.axis, attrs: .dim)
+                }
             }
         }
         return axis

@@ -79,10 +79,13 @@ public enum LiveViewRenderer {
     static func charts(_ s: LiveViewState, loss: (x: Int, y: Int, width: Int, height: Int),
                        lr: (x: Int, y: Int, width: Int, height: Int)?, into grid: inout CellGrid,
                        palette: Palette) -> (ChartAxis?, ChartAxis?) {
+        if s.runs.count > 1 { return RunsChart.draw(s, loss: loss, lr: lr, into: &grid, palette: palette) }
         let (xs, lossValues, smoothed, lrs) = thinned(series(s), buckets: 8 * grid.width)
         let finite = lossValues.filter(\.isFinite) + smoothed.filter(\.isFinite)
         let isLog = finite.isEmpty ? false : LineChart.usesLog(s.logScale, lo: finite.min()!, hi: finite.max()!)
-        let lossChart = LineChart(title: lossTitle(s, isLog: isLog), steps: xs, series: [lossValues, smoothed], logScale: s.logScale)
+        let note = xNote(s)
+        let lossChart = LineChart(title: lossTitle(s, isLog: isLog), steps: xs, series: [lossValues, smoothed], logScale: s.logScale,
+                                  xNote: note)
         let lossAxis = lossChart.draw(into: &grid, x: loss.x, y: loss.y, width: loss.width,
                                       height: loss.height, colors: palette.lossColors, previous: s.lossAxis)
         emaOverlay(xs: xs, raw: lossValues, ema: smoothed, state: s, rect: loss, palette: palette, into: &grid)
@@ -112,18 +115,28 @@ public enum LiveViewRenderer {
         return (loss, lr)
     }
 
-    /// The x values and series, with NaN sentinels at step 0 and at the last step of the run so
-    /// the x axis spans the whole run: new points then only add cells at the curve's end
-    /// instead of shifting the whole curve (which would resend the chart every frame).
+    /// The x values and series, with NaN sentinels at step 0 and at the axis's end (XAxisSpan:
+    /// the points so far with headroom that doubles, or the whole plan after `x`), so new
+    /// points only add cells at the curve's end instead of shifting the whole curve (which
+    /// would resend the chart every frame), and a young run of a long plan still uses the width.
     static func series(_ s: LiveViewState) -> ([Double], [Double], [Double], [Double]) {
         var xs = s.steps, loss = s.losses, ema = s.smoothedLosses, lr = s.learningRates
         if !s.xIsEpoch, !xs.isEmpty {
             xs.insert(0, at: 0); loss.insert(.nan, at: 0); ema.insert(.nan, at: 0); lr.insert(.nan, at: 0)
         }
-        if let total = s.totalSteps, let last = xs.last, Double(total) > last {
-            xs.append(Double(total)); loss.append(.nan); ema.append(.nan); lr.append(.nan)
+        if let last = xs.last {
+            let end = XAxisSpan.end(last: last, unit: s.xIsEpoch ? 1 : 8, planned: s.totalSteps.map(Double.init),
+                                    wholePlan: s.wholePlan)
+            if end > last { xs.append(end); loss.append(.nan); ema.append(.nan); lr.append(.nan) }
         }
         return (xs, loss, ema, lr)
+    }
+
+    /// What the x axis counts and where the plan ends, under the loss chart.
+    static func xNote(_ s: LiveViewState) -> String {
+        let unit = s.xIsEpoch ? "epochs" : "steps"
+        guard let total = s.totalSteps, let last = s.steps.last, Double(total) > last else { return unit }
+        return s.wholePlan ? "\(unit) · whole plan (x: fit)" : "\(unit) · plan ends at \(total) (x: whole plan)"
     }
 
     /// A braille cell has one colour, so where the EMA passes through the raw curve's cells
@@ -183,15 +196,28 @@ public enum LiveViewRenderer {
         case .training(let run): second.append("run \(run)")
         case .watching(let path): second.append(path)
         }
+        // What went wrong last comes first: the row keeps only what fits.
+        if let m = s.message { second.append(m) }
         if case .failed(let step, let reason) = s.trainer { second.append("the trainer failed at step \(step): \(reason)") }
+        if s.runs.count > 1 { second.insert("run \(s.selectedRun + 1)/\(s.runs.count) (Tab)", at: 0) }
+        if let note = s.sourceNote { second.append(note) }
         if s.malformedLines > 0 { second.append("\(s.malformedLines) malformed line\(s.malformedLines == 1 ? "" : "s") skipped") }
+        if s.badRecords > 0 { second.append("\(s.badRecords) bad record\(s.badRecords == 1 ? "" : "s") skipped") }
         if s.restarts > 0 { second.append("file restarted \(s.restarts)×") }
         if let probe = s.probe {
-            second.append("probe \(probe.name)" + (probe.step.map { " @ step \($0)" } ?? ""))
+            second.append("probe \(probe.name)" + (probe.label.map { " @ \($0)" } ?? probe.step.map { " @ step \($0)" } ?? ""))
         }
-        if let m = s.message { second.append(m) }
+        if let t = s.timeline { second.append(timelineText(t)) }
         grid.put(StatusBar.pack(second, width: grid.width, separator: " · ", maxLines: 1).first ?? "",
                  x: 0, y: 1, maxWidth: grid.width, attrs: .dim)
+    }
+
+    /// "checkpoints 0 [20] 40 (, .)": the epochs saved, the one shown in brackets.
+    static func timelineText(_ t: LiveViewState.Timeline) -> String {
+        let marks = t.epochs.enumerated().map { $0.offset == t.selected ? "[\($0.element)]" : "\($0.element)" }
+        var text = marks.isEmpty ? "no checkpoint yet" : "checkpoints " + marks.joined(separator: " ") + (marks.count > 1 ? " (, .)" : "")
+        if let w = t.writing { text += " · \(w) is being written" }
+        return text
     }
 
     /// The first header row: who trains, step, epoch, loss, EMA, lr, images/s, ETA and phase,
@@ -272,8 +298,9 @@ public enum LiveViewRenderer {
 
     /// The keys of `maex watch` (training in this process has the explorer's screen and keys).
     static func keysLine(_ s: LiveViewState, width: Int) -> String {
-        let long = " p probe · n mask · s/S smoothing · l log y · ? help · q quit"
-        let short = " p probe  n mask  s/S smooth  l log  ? help  q quit"
+        let runs = s.runs.count > 1 ? " · Tab run" : "", timeline = s.timeline != nil ? " · , . checkpoint" : ""
+        let long = " p probe · n mask · s/S smoothing · l log y · x plan\(timeline)\(runs) · ? help · q quit"
+        let short = " p probe  n mask  s/S smooth  l log  x plan\(s.timeline != nil ? "  , ." : "")\(s.runs.count > 1 ? "  Tab" : "")  ? help  q quit"
         return long.unicodeScalars.count <= width ? long : short
     }
 
@@ -281,6 +308,9 @@ public enum LiveViewRenderer {
         let rows = [("p", "next probe image"), ("n", "new probe mask"),
                     ("s / S", "less / more smoothing of the EMA curve"),
                     ("l", "log y axis: auto (log when max/min > 20), then on or off"),
+                    ("x", "x axis: the whole planned run, or the points so far (the default)"),
+                    (", / .", "probe from the previous / next checkpoint (the authors' output_dir)"),
+                    ("Tab", "next run, when several are watched"),
                     ("?", "this help (any key closes it)"), ("q", "quit (the run is only read, never written)")]
         let keyWidth = rows.map { $0.0.count }.max() ?? 0
         let lines = rows.map { $0.0.padding(to: keyWidth) + "   " + $0.1 }
@@ -319,6 +349,7 @@ struct Palette {
     var lrColors: LineChart.Colors
     var headerFG: TerminalColor
     var headerBG: TerminalColor
+    var runColors: [TerminalColor]
 
     init(_ mode: ColorMode) {
         let q = ColorQuantizer(mode: mode)
@@ -329,6 +360,9 @@ struct Palette {
         lossColors = LineChart.Colors(axis: .standard, series: [c(0.45, 0.55, 0.75), c(1.0, 0.55, 0.1)],
                                       seriesAttributes: [.dim, .bold])
         lrColors = LineChart.Colors(axis: .standard, series: [c(0.35, 0.75, 0.55)], seriesAttributes: [[]])
+        // Several runs: distinct hues, the first TensorBoard's orange as for one run.
+        runColors = mode == .mono ? [.standard]
+            : [c(1.0, 0.55, 0.1), c(0.3, 0.6, 1.0), c(0.35, 0.85, 0.4), c(0.9, 0.35, 0.8), c(0.95, 0.9, 0.3), c(0.3, 0.9, 0.9)]
         headerFG = mode == .mono ? .standard : c(0.95, 0.95, 0.95)
         headerBG = mode == .mono ? .standard : c(0.15, 0.22, 0.35)
     }

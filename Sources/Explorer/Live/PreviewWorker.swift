@@ -15,13 +15,17 @@ public final class PreviewWorker: @unchecked Sendable {
         public var maskSeed: UInt64
         public var maskRatio: Double
         public var step: Int?
+        /// Which weights these are, for the header ("epoch 20"), when a step does not say it.
+        public var label: String?
 
-        public init(model: @escaping ModelSource, imagePath: String, maskSeed: UInt64, maskRatio: Double, step: Int?) {
+        public init(model: @escaping ModelSource, imagePath: String, maskSeed: UInt64, maskRatio: Double, step: Int?,
+                    label: String? = nil) {
             self.model = model
             self.imagePath = imagePath
             self.maskSeed = maskSeed
             self.maskRatio = maskRatio
             self.step = step
+            self.label = label
         }
     }
 
@@ -64,7 +68,7 @@ public final class PreviewWorker: @unchecked Sendable {
             return .success(LiveViewState.Probe(name: (request.imagePath as NSString).lastPathComponent,
                                                 original: image.original, hidden: mask,
                                                 reconstruction: panel.reconstruction, pasted: panel.pasted,
-                                                gridSize: c.gridSize, step: request.step))
+                                                gridSize: c.gridSize, step: request.step, label: request.label))
         }
     }
 }

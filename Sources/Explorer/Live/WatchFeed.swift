@@ -2,103 +2,152 @@ import Foundation
 import MAE
 import Training
 
-/// The live view of a run another process writes: it follows the metrics file (LogFollower,
-/// RunLogParser) and, for a maex run folder, reloads checkpoint.safetensors when its
-/// modification time changes. The header tells the trainer's state (`TrainerActivity`): the
-/// run's lock is read, never taken, and whether it is held is asked of /proc/locks. It only
-/// ever reads.
+/// The live view of a run another process writes. The numbers come from a metrics file
+/// (LogFollower, RunLogParser: maex's metrics.jsonl or the authors' log.txt), from a pipe
+/// (StreamFollower: `maex watch -`) or from TensorBoard event files (TensorBoardFollower); the
+/// probe's pictures from the run's weights (WatchProbe: maex's checkpoint.safetensors, or the
+/// authors' checkpoint-N.pth timeline). The header tells the trainer's state
+/// (`TrainerActivity`): the run's lock is read, never taken, and whether it is held is asked
+/// of /proc/locks. It only ever reads.
 public final class WatchFeed: LiveFeed {
-    public let metricsPath: String
-    public let checkpointPath: String?
-    public let probeImages: [String]
+    public enum Metrics {
+        /// metrics.jsonl or log.txt at this path.
+        case file(String)
+        /// Lines of either kind from this open descriptor (standard input).
+        case stream(Int32)
+        /// The event files in and below this folder; the loss tag if `--tag` named one.
+        case tensorBoard(folder: String, tag: String?)
+    }
+
+    public let metrics: Metrics
+    public let probe: WatchProbe
     /// The run's lock file (RUN/lock), for a run folder.
     public let lockPath: String?
-    public let maskRatio: Double
     public let pollInterval: Int32 = 250
     public private(set) var isDone = false
+    /// Only the selected one of several runs draws its probe.
+    public var drawsProbe = true {
+        didSet { if drawsProbe && !oldValue { probe.wantNew() } }
+    }
 
-    private let follower: LogFollower
+    private var follower: LogFollower?
+    private var stream: StreamFollower?
+    private var events: TensorBoardFollower?
     private var waiting = false
-    private var checkpointStamp: timespec?
-    private var probeIndex = 0
-    private var maskSeed: UInt64 = 0
-    private var previewWanted = false
     private var activity = TrainerActivity()
     private let localHost = RunLock.hostName
     private var lock: TrainerActivity.Lock = .unknown
     private var lockChecked: Double?
 
-    public init(metricsPath: String, checkpointPath: String?, probeImages: [String], maskRatio: Double = 0.75,
-                lockPath: String? = nil) {
-        self.metricsPath = metricsPath
-        self.checkpointPath = checkpointPath
-        self.probeImages = probeImages
-        self.maskRatio = maskRatio
+    public init(metrics: Metrics, probe: WatchProbe, lockPath: String? = nil) {
+        self.metrics = metrics
+        self.probe = probe
         self.lockPath = lockPath
-        follower = LogFollower(path: metricsPath)
+        switch metrics {
+        case .file(let path): follower = LogFollower(path: path)
+        case .stream(let fd): stream = StreamFollower(descriptor: fd)
+        case .tensorBoard(let folder, let tag): events = TensorBoardFollower(folder: folder, tag: tag)
+        }
+    }
+
+    /// A metrics file and, for a maex run folder, its checkpoint.safetensors.
+    public convenience init(metricsPath: String, checkpointPath: String?, probeImages: [String], maskRatio: Double = 0.75,
+                            lockPath: String? = nil) {
+        self.init(metrics: .file(metricsPath),
+                  probe: WatchProbe(weights: checkpointPath.map { .maexCheckpoint($0) } ?? .none, probeImages: probeImages,
+                                    maskRatio: maskRatio),
+                  lockPath: lockPath)
     }
 
     public func start(wakeFD: Int32, preview: PreviewWorker) {}
 
     public func poll(_ state: inout LiveViewState, preview: PreviewWorker) -> Bool {
         var changed = false
-        let exists = follower.exists
-        if !exists != waiting {
-            waiting = !exists
-            state.phase = waiting ? "waiting for \(metricsPath)" : nil
+        func take(_ parsed: RunLogParser.Line) {
+            activity.read(parsed)
+            switch parsed {
+            case .point(let p):
+                state.append(p)
+                changed = true
+            case .malformed:
+                state.malformedLines += 1
+                changed = true
+            case .event(let e):
+                // A run watched from before it began has no config.json to read its length from.
+                if e.name == "started", let total = e.totalSteps, total != state.totalSteps {
+                    state.totalSteps = total
+                    changed = true
+                }
+            case .blank:
+                break
+            }
+        }
+        func restart() {
+            state.reset()
+            activity.reset()
             changed = true
         }
-        if exists {
-            let update = follower.poll()
-            if update.restarted {
-                state.reset()
-                activity.reset()
+        func wait(_ note: String?) {
+            if (note != nil) != waiting || state.phase != note {
+                waiting = note != nil
+                state.phase = note
                 changed = true
             }
-            for line in update.lines {
-                let parsed = RunLogParser.parse(line)
-                activity.read(parsed)
-                switch parsed {
-                case .point(let p):
-                    state.append(p)
-                    changed = true
-                case .malformed:
-                    state.malformedLines += 1
-                    changed = true
-                case .event(let e):
-                    // A run watched from before it began has no config.json to read its length from.
-                    if e.name == "started", let total = e.totalSteps, total != state.totalSteps {
-                        state.totalSteps = total
-                        changed = true
-                    }
-                case .blank:
-                    break
-                }
+        }
+
+        if let follower {
+            wait(follower.exists ? nil : "waiting for \(follower.path)")
+            if follower.exists {
+                let update = follower.poll()
+                if update.restarted { restart() }
+                for line in update.lines { take(RunLogParser.parse(line)) }
             }
         }
+        if let stream {
+            for line in stream.poll() {
+                // The authors' log.txt counts epochs; the first point tells which kind is piped in.
+                if state.steps.isEmpty, line.contains("\"train_loss\""), !state.xIsEpoch {
+                    state.xIsEpoch = true
+                    state.smoothing = 0.6
+                }
+                take(RunLogParser.parse(line))
+            }
+            wait(stream.ended ? "standard input ended" : nil)
+        }
+        if let events {
+            let update = events.poll()
+            wait(events.exists ? nil : "waiting for \(TensorBoardFollower.filePrefix)* in \(events.folder)")
+            if update.restarted { restart() }
+            for p in update.points { take(.point(p)) }
+            changed = note(events, &state) || changed
+        }
+
         state.localHost = localHost
         let trainer = activity.state(now: Date().timeIntervalSince1970, lock: lockState())
         if trainer != state.trainer {
             state.trainer = trainer
             changed = true
         }
-        if let path = checkpointPath, !probeImages.isEmpty {
-            var info = stat()
-            if stat(path, &info) == 0 {
-                let stamp = info.st_mtim
-                if checkpointStamp.map({ $0.tv_sec != stamp.tv_sec || $0.tv_nsec != stamp.tv_nsec }) ?? true {
-                    checkpointStamp = stamp
-                    previewWanted = true
-                }
-            }
-            if previewWanted, checkpointStamp != nil, !preview.isBusy {
-                preview.submit(PreviewWorker.Request(model: { try Checkpoint.load(path: path) },
-                                                     imagePath: probeImages[probeIndex], maskSeed: maskSeed,
-                                                     maskRatio: maskRatio, step: nil))
-                previewWanted = false
-            }
-        }
+        if drawsProbe { changed = probe.poll(&state, preview: preview) || changed }
         return changed
+    }
+
+    /// Which tags the curves show, skipped records and damage, on the second row.
+    private func note(_ events: TensorBoardFollower, _ state: inout LiveViewState) -> Bool {
+        var parts: [String] = []
+        if let loss = events.lossTag {
+            parts.append("loss: \(loss)" + (events.lrTag.map { ", lr: \($0)" } ?? "")
+                         + (events.stepIsEpoch1000 ? " (step = epoch × 1000)" : ""))
+        } else if !events.tags.isEmpty {
+            let wanted = events.requestedTag.map { "no tag '\($0)'" } ?? "no tag with 'loss' in its name"
+            parts.append(wanted + "; tags: " + events.tags.prefix(8).joined(separator: ", ") + " (--tag NAME)")
+        }
+        if let d = events.damage { parts.append(d) }
+        let note = parts.isEmpty ? nil : parts.joined(separator: " · ")
+        guard note != state.sourceNote || events.badRecords != state.badRecords else { return false }
+        state.sourceNote = note
+        state.badRecords = events.badRecords
+        return true
     }
 
     /// Whether the trainer still holds the run's lock, looked up at most once a second, and
@@ -123,17 +172,11 @@ public final class WatchFeed: LiveFeed {
     public func perform(_ action: LiveViewState.Action, _ state: inout LiveViewState, preview: PreviewWorker) {
         switch action {
         case .quit: isDone = true
-        case .nextProbe where checkpointPath == nil, .newMask where checkpointPath == nil:
-            state.message = "no checkpoint to draw the probe with (a maex run folder has one)"
-        case .nextProbe:
-            guard !probeImages.isEmpty else { return }
-            probeIndex = (probeIndex + 1) % probeImages.count
-            previewWanted = true
-        case .newMask:
-            maskSeed &+= 1
-            previewWanted = true
+        case .nextProbe, .newMask, .olderCheckpoint, .newerCheckpoint: probe.perform(action, &state)
         case .togglePause, .saveNow:
             state.message = "maex watch only reads the run: pause and save belong to the training process"
+        case .nextRun:
+            state.message = "one run is watched (maex watch RUN1 RUN2 … compares several)"
         }
     }
 
