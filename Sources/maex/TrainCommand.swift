@@ -127,6 +127,16 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup(title: "Live view") var live: TrainLiveOptions
 
+    @Flag(name: .customLong("print-torchrun"),
+          help: "Print the same run as the authors' main_pretrain.py under torchrun (and the maex watch line for it) instead of training.")
+    var printTorchrun = false
+
+    @Option(help: ArgumentHelp("Nodes for --print-torchrun (default 1).", valueName: "n"))
+    var nodes: Int = 1
+
+    @Option(help: ArgumentHelp("GPUs a node for --print-torchrun (default 8).", valueName: "n"))
+    var gpus: Int = 8
+
     /// The options above that set a TrainingOptions field, each with its flag.
     var trainingFlags: [TrainingFlag] {
         [TrainingFlag("--batch", \.batchSize, batch), TrainingFlag("--accum", \.accum, accum),
@@ -166,6 +176,10 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError(error.message(naming: flag))
         }
         if detach && live.tui == true { throw ValidationError("--detach runs without a terminal: drop --tui") }
+        if printTorchrun && (resume || detach || initModel != nil) {
+            throw ValidationError("--print-torchrun describes a new run from random weights, as main_pretrain.py starts: drop --resume, --detach and --init")
+        }
+        if nodes < 1 || gpus < 1 { throw ValidationError("--nodes and --gpus must be at least 1") }
         if let cacheMB, cacheMB < 0 { throw ValidationError("--cache-mb must be 0 or more, got \(cacheMB)") }
     }
 
@@ -201,7 +215,9 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try CommandSupport.run {
-            if detach {
+            if printTorchrun {
+                try printLaunch()
+            } else if detach {
                 try TrainDetach.start(arguments: Array(CommandLine.arguments.dropFirst()), run: RunDirectory(path: runFolder))
             } else {
                 try train()
@@ -257,6 +273,30 @@ struct TrainCommand: ParsableCommand {
         if case .failed = outcome { throw CommandSupport.failure }
         if case .completed(let step) = outcome, let export, let run = session.run {
             try Self.export(run: run, session: session, step: step, to: export, progress: progress)
+        }
+    }
+
+    /// `--print-torchrun`: the launch, from the same options and data; nothing is written.
+    private func printLaunch() throws {
+        let model: MAEConfig
+        do {
+            model = try TrainModelConfig.resolve(preset: preset, json: config, normPix: normPix)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let o = options(base: TrainingOptions())
+        let images: Int
+        do {
+            images = try ImageFolder.imageFiles(in: data!).count
+        } catch {
+            throw CommandSupport.fail(Self.withFlags("\(error)", for: error))
+        }
+        let launch = TorchrunLaunch(config: model, options: o, plan: TrainingPlan(options: o, images: images), data: data!,
+                                    run: runFolder, nodes: nodes, gpus: gpus)
+        do {
+            print(try launch.text())
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
