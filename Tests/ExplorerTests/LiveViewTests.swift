@@ -62,6 +62,10 @@ enum LiveFixture {
         #expect(l100.cols == 16 && l100.rows == 8)
         let base = try #require(LiveViewRenderer.layout(width: 160, height: 48, side: 224)?.panels)
         #expect(base.cols == 28)  // 224 / 8: 2 columns a patch of 16 px
+        // With the patch grid, any whole number of cells a patch: 6 for 8 pixels on a big screen.
+        let big = try #require(LiveViewRenderer.layout(width: 220, height: 60, side: 64, gridSize: 8)?.panels)
+        #expect(big.cols == 48 && big.rows == 24 && big.cols % 8 == 0)
+        #expect(try #require(LiveViewRenderer.layout(width: 220, height: 60, side: 64)?.panels).cols == 32)
     }
 
     @Test(arguments: [(39, 12), (40, 11), (20, 5), (1, 1), (0, 0), (40, 12), (45, 13)])

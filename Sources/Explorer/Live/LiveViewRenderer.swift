@@ -35,14 +35,18 @@ public enum LiveViewRenderer {
     static let minimumChartRows = 8
 
     /// Lays out a width × height screen for pictures of `side` pixels (nil: no pictures).
-    public static func layout(width: Int, height: Int, side: Int?) -> Layout? {
+    /// `gridSize`: patches a side, for whole cells per patch at any scale (the explorer's); without
+    /// it the scales are 1, ½, ¼ and ⅛ of the side.
+    public static func layout(width: Int, height: Int, side: Int?, gridSize: Int? = nil) -> Layout? {
         guard width >= minimumWidth, height >= minimumHeight else { return nil }
         let body = height - 3  // two header rows, the keys row
         var panels: (xs: [Int], y: Int, cols: Int, rows: Int)?
         if let side, side > 0 {
-            // Whole-number scales (1, ½, ¼, ⅛ of the side in columns) keep patch borders on cell
-            // borders; the largest that leaves the charts enough rows and takes under half the body.
-            for cols in [side, side / 2, side / 4, side / 8] where cols >= 8 {
+            // Whole cells per patch keep patch borders on cell borders; the largest scale that
+            // leaves the charts enough rows and takes under half the body.
+            let candidates = gridSize.flatMap { g in g > 0 && side % g == 0 ? ScreenLayout.scales(patchSize: side / g).map { g * $0 } : nil }
+                ?? [side, side / 2, side / 4, side / 8]
+            for cols in candidates where cols >= 8 {
                 let rows = cols / 2
                 let total = 4 * cols + 3 * panelGap
                 if total <= width, rows + 1 <= body - minimumChartRows, rows + 1 <= body / 2 + 2 {
@@ -59,7 +63,7 @@ public enum LiveViewRenderer {
 
     public static func render(_ s: LiveViewState, width: Int, height: Int) -> Frame {
         var grid = CellGrid(width: width, height: height)
-        guard let layout = layout(width: width, height: height, side: s.probe?.original.width) else {
+        guard let layout = layout(width: width, height: height, side: s.probe?.original.width, gridSize: s.probe?.gridSize) else {
             grid.put("maex needs at least \(minimumWidth)×\(minimumHeight) (now \(width)×\(height))", x: 0, y: 0)
             return Frame(grid: grid, lossAxis: s.lossAxis, lrAxis: s.lrAxis)
         }
