@@ -80,13 +80,14 @@ public struct ExplorerReducer: Sendable {
         s.lastAnsweredID = max(s.lastAnsweredID, o.id)
         switch o.result {
         case .success(let image):
+            if let point = image.sweep { return receiveSweep(point, imageIndex: o.imageIndex, &s) }
             // An older answer than the one on screen, or one for an image left since, is dropped;
             // newer intermediate answers (during a drag) are shown as they come.
-            guard o.id > s.shownID, o.imageIndex == s.imageIndex else { return [] }
+            guard o.id > s.shownID, o.imageIndex == s.imageIndex else { return nextSweepPoint(&s) }
             s.shown = image
             s.shownID = o.id
             s.original = image.original
-            return []
+            return nextSweepPoint(&s)
         case .failure(let error):
             guard s.images.indices.contains(o.imageIndex) else { return [] }
             s.images[o.imageIndex].failure = error.message
@@ -118,6 +119,7 @@ public struct ExplorerReducer: Sendable {
         s.original = nil
         s.shown = nil
         s.shownID = s.lastRequestID
+        restartSweep(&s)
         return [request(&s)]
     }
 
@@ -179,7 +181,12 @@ public struct ExplorerReducer: Sendable {
         case .character("?"):
             s.showHelp = true
         case .escape:
+            if s.showsSweep { return toggleSweep(&s) }
             if s.compare { return toggleCompare(&s) }
+        case .character("%"):
+            return toggleSweep(&s)
+        case .character("m"):
+            if s.showsSweep { switchSweepMetric(&s) }
         case .redraw:
             return [.redrawAll]
         case .tab:

@@ -52,6 +52,9 @@ public struct ExplorerState: Sendable {
     public var glyphs: GlyphMode
     public var colors: ColorMode
 
+    /// The ratio sweep (`%`): nil until first opened.
+    public var sweep: SweepView?
+
     // Training (`T`).
     /// Whether `T` can start training here (the shell knows how).
     public var canTrain = false
@@ -97,9 +100,19 @@ public struct ExplorerState: Sendable {
 
     public var gridSize: Int { model.gridSize }
     public var layout: ScreenLayout { layout(training?.screen) }
+    /// Whether the `%` chart takes the charts' place.
+    public var showsSweep: Bool { sweep?.visible == true && sweep?.imageIndex == imageIndex }
 
     /// The layout with the training screen `screen` (nil: no training).
     func layout(_ screen: TrainingView.Screen?) -> ScreenLayout {
+        if showsSweep {
+            // The chart below the panels where both fit, else the chart alone.
+            let below = ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize,
+                                     focus: focus, zoom: zoom, charts: .below)
+            if below.charts != nil || below.arrangement == .tooSmall { return below }
+            return ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize,
+                                focus: focus, zoom: zoom, charts: .only)
+        }
         let charts: ScreenLayout.Charts
         switch screen {
         case nil, .panels: charts = .none

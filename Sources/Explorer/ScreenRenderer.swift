@@ -23,7 +23,9 @@ public enum ScreenRenderer {
         drawHeader(s, into: &grid)
         for panel in layout.panels { drawPanel(panel, s, layout, into: &grid) }
         var axes = (loss: s.training?.live.lossAxis, lr: s.training?.live.lrAxis)
-        if let t = s.training, let r = layout.charts {
+        if s.showsSweep, let sweep = s.sweep, let r = layout.charts {
+            SweepChart.draw(sweep, imageName: s.currentImage?.name ?? "", colors: s.colors, in: r, into: &grid)
+        } else if let t = s.training, let r = layout.charts {
             axes = LiveViewRenderer.charts(t.live, in: (r.x, r.y, r.width, r.height), into: &grid)
         }
         drawStatus(s, layout, into: &grid)
