@@ -33,6 +33,7 @@ public struct ExplorerReducer: Sendable {
 
     /// The first request: the initial mask on the first image.
     public func start(_ s: inout ExplorerState) -> [ExplorerEffect] {
+        if s.tour != nil { startTour(&s) }
         s.mask = makeMask(s.pattern ?? .random, s.ratio, s.gridSize, s.seed)
         if s.images.isEmpty { s.message = "no images: give image files or folders"; return [] }
         return [request(&s)]
@@ -170,6 +171,7 @@ public struct ExplorerReducer: Sendable {
             return []
         }
         s.message = nil
+        if let effects = tourKey(key, &s) { return effects }
         let g = s.gridSize
         switch key {
         case .character("q"), .character("Q"):

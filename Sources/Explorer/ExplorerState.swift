@@ -54,6 +54,8 @@ public struct ExplorerState: Sendable {
 
     /// The ratio sweep (`%`): nil until first opened.
     public var sweep: SweepView?
+    /// `maex tour`: which screen, nil in the plain explorer.
+    public var tour: TourState?
 
     // Training (`T`).
     /// Whether `T` can start training here (the shell knows how).
@@ -105,13 +107,14 @@ public struct ExplorerState: Sendable {
 
     /// The layout with the training screen `screen` (nil: no training).
     func layout(_ screen: TrainingView.Screen?) -> ScreenLayout {
+        let headerRows = tour == nil ? ScreenLayout.headerRows : TourHeader.rows
         if showsSweep {
             // The chart below the panels where both fit, else the chart alone.
             let below = ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize,
-                                     focus: focus, zoom: zoom, charts: .below)
+                                     focus: focus, zoom: zoom, charts: .below, headerRows: headerRows)
             if below.charts != nil || below.arrangement == .tooSmall { return below }
             return ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize,
-                                focus: focus, zoom: zoom, charts: .only)
+                                focus: focus, zoom: zoom, charts: .only, headerRows: headerRows)
         }
         let charts: ScreenLayout.Charts
         switch screen {
@@ -120,7 +123,7 @@ public struct ExplorerState: Sendable {
         case .charts: charts = .only
         }
         return ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize, focus: focus,
-                            zoom: zoom, charts: charts)
+                            zoom: zoom, charts: charts, headerRows: headerRows)
     }
     public var actualRatio: Double {
         mask.isEmpty ? 0 : Double(mask.lazy.filter { $0 }.count) / Double(mask.count)

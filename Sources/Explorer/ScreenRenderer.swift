@@ -20,7 +20,7 @@ public enum ScreenRenderer {
             grid.put(text, x: 0, y: 0, maxWidth: s.width)
             return LiveViewRenderer.Frame(grid: grid, lossAxis: s.training?.live.lossAxis, lrAxis: s.training?.live.lrAxis)
         }
-        drawHeader(s, into: &grid)
+        if let tour = s.tour { TourHeader.draw(s, tour, into: &grid) } else { drawHeader(s, into: &grid) }
         for panel in layout.panels { drawPanel(panel, s, layout, into: &grid) }
         var axes = (loss: s.training?.live.lossAxis, lr: s.training?.live.lrAxis)
         if s.showsSweep, let sweep = s.sweep, let r = layout.charts {
