@@ -203,6 +203,8 @@ public final class CursesBackend: TerminalBackend {
                 case KEY_BTAB: events.append(.key(.backTab))
                 case KEY_ENTER: events.append(.key(.enter))
                 case KEY_BACKSPACE: events.append(.key(.backspace))
+                case KEY_NPAGE: events.append(.key(.pageDown))
+                case KEY_PPAGE: events.append(.key(.pageUp))
                 default: events.append(.key(.unknown))
                 }
                 continue

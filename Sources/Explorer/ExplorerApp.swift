@@ -25,6 +25,8 @@ public struct ExplorerSetup {
     public var makeTrainer: TrainingLink.Maker?
     /// Start training at once (`maex train` with its screen).
     public var trainAtStart = false
+    /// Start as `maex tour` (its first screen).
+    public var tour: TourState?
 
     public init(model: ModelSummary, images: [ImageEntry], ratio: Double, pattern: MaskStrategy, seed: UInt64,
                 glyphs: GlyphMode?, colors: ColorMode?, engine: ReconstructionEngine,
@@ -92,6 +94,7 @@ public enum ExplorerApp {
                                   colors: backend.colors)
         state.canTrain = setup.makeTrainer != nil
         state.dither = setup.dither
+        state.tour = setup.tour
         let reducer = ExplorerReducer(makeMask: setup.makeMask)
         let worker = ReconstructionWorker(engine: setup.engine, wakeFD: backend.wakeFD)
         worker.start()

@@ -33,6 +33,7 @@ public struct ExplorerReducer: Sendable {
 
     /// The first request: the initial mask on the first image.
     public func start(_ s: inout ExplorerState) -> [ExplorerEffect] {
+        if s.tour != nil { startTour(&s) }
         s.mask = makeMask(s.pattern ?? .random, s.ratio, s.gridSize, s.seed)
         if s.images.isEmpty { s.message = "no images: give image files or folders"; return [] }
         return [request(&s)]
@@ -80,13 +81,14 @@ public struct ExplorerReducer: Sendable {
         s.lastAnsweredID = max(s.lastAnsweredID, o.id)
         switch o.result {
         case .success(let image):
+            if let point = image.sweep { return receiveSweep(point, imageIndex: o.imageIndex, &s) }
             // An older answer than the one on screen, or one for an image left since, is dropped;
             // newer intermediate answers (during a drag) are shown as they come.
-            guard o.id > s.shownID, o.imageIndex == s.imageIndex else { return [] }
+            guard o.id > s.shownID, o.imageIndex == s.imageIndex else { return nextSweepPoint(&s) }
             s.shown = image
             s.shownID = o.id
             s.original = image.original
-            return []
+            return nextSweepPoint(&s)
         case .failure(let error) where o.modelFailed:
             // Every image would fail the same way: say why, and move nowhere.
             s.message = error.message
@@ -122,6 +124,7 @@ public struct ExplorerReducer: Sendable {
         s.original = nil
         s.shown = nil
         s.shownID = s.lastRequestID
+        restartSweep(&s)
         return [request(&s)]
     }
 
@@ -172,6 +175,7 @@ public struct ExplorerReducer: Sendable {
             return []
         }
         s.message = nil
+        if let effects = tourKey(key, &s) { return effects }
         let g = s.gridSize
         switch key {
         case .character("q"), .character("Q"):
@@ -183,7 +187,12 @@ public struct ExplorerReducer: Sendable {
         case .character("?"):
             s.showHelp = true
         case .escape:
+            if s.showsSweep { return toggleSweep(&s) }
             if s.compare { return toggleCompare(&s) }
+        case .character("%"):
+            return toggleSweep(&s)
+        case .character("m"):
+            if s.showsSweep { switchSweepMetric(&s) }
         case .redraw:
             return [.redrawAll]
         case .tab:

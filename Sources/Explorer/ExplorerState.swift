@@ -54,6 +54,11 @@ public struct ExplorerState: Sendable {
     /// How pictures take 256 colours (`--dither`).
     public var dither = Dither.standard
 
+    /// The ratio sweep (`%`): nil until first opened.
+    public var sweep: SweepView?
+    /// `maex tour`: which screen, nil in the plain explorer.
+    public var tour: TourState?
+
     // Training (`T`).
     /// Whether `T` can start training here (the shell knows how).
     public var canTrain = false
@@ -99,9 +104,20 @@ public struct ExplorerState: Sendable {
 
     public var gridSize: Int { model.gridSize }
     public var layout: ScreenLayout { layout(training?.screen) }
+    /// Whether the `%` chart takes the charts' place.
+    public var showsSweep: Bool { sweep?.visible == true && sweep?.imageIndex == imageIndex }
 
     /// The layout with the training screen `screen` (nil: no training).
     func layout(_ screen: TrainingView.Screen?) -> ScreenLayout {
+        let headerRows = tour == nil ? ScreenLayout.headerRows : TourHeader.rows
+        if showsSweep {
+            // The chart below the panels where both fit, else the chart alone.
+            let below = ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize,
+                                     focus: focus, zoom: zoom, charts: .below, headerRows: headerRows)
+            if below.charts != nil || below.arrangement == .tooSmall { return below }
+            return ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize,
+                                focus: focus, zoom: zoom, charts: .only, headerRows: headerRows)
+        }
         let charts: ScreenLayout.Charts
         switch screen {
         case nil, .panels: charts = .none
@@ -109,7 +125,7 @@ public struct ExplorerState: Sendable {
         case .charts: charts = .only
         }
         return ScreenLayout(width: width, height: height, gridSize: model.gridSize, patchSize: model.patchSize, focus: focus,
-                            zoom: zoom, charts: charts)
+                            zoom: zoom, charts: charts, headerRows: headerRows)
     }
     public var actualRatio: Double {
         mask.isEmpty ? 0 : Double(mask.lazy.filter { $0 }.count) / Double(mask.count)

@@ -4,6 +4,7 @@ public enum Key: Equatable, Sendable {
     case up, down, left, right
     case tab, backTab
     case enter, escape, backspace
+    case pageUp, pageDown
     case redraw  // Ctrl-L
     case unknown
 }

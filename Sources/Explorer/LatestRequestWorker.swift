@@ -71,6 +71,16 @@ public final class LatestRequestWorker<Request, Outcome>: @unchecked Sendable {
         }
     }
 
+    /// Like `stop`, then waits up to `timeout` seconds for the request being computed to end:
+    /// a process that exits while the thread is inside OpenBLAS crashes in BLAS's own teardown.
+    public func stopAndWait(timeout: Double) {
+        stop()
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        condition.withLock {
+            while running && condition.wait(until: deadline) {}
+        }
+    }
+
     private func loop() {
         while true {
             condition.lock()
@@ -85,6 +95,7 @@ public final class LatestRequestWorker<Request, Outcome>: @unchecked Sendable {
 
             condition.withLock {
                 running = false
+                condition.broadcast()
                 finished.append(outcome)
                 if finished.count > keep { finished.removeFirst(finished.count - keep) }
             }

@@ -49,6 +49,13 @@ public final class ModelEngine: ReconstructionEngine {
             if let trained, trained.model.config == model.config { (model, weightsStep) = (trained.model, trained.step) }
         }
         let c = model.config
+        if let sweep = request.sweep {
+            let result = RatioSweep.measure(sweep.point, images: [prepared.image], model: model, seeds: sweep.seeds)
+            return ReconstructionOutcome(id: request.id, imageIndex: request.imageIndex,
+                                         result: .success(ReconstructedImage(original: prepared.image.original, panels: [],
+                                                                             seenInTraining: prepared.seen,
+                                                                             weightsStep: weightsStep, sweep: result)))
+        }
         var panels: [ReconstructedPanels] = []
         for mask in request.masks {
             guard mask.count == c.numPatches else {

@@ -1,5 +1,6 @@
 import Imaging
 import MAE
+import Pipeline
 
 /// An error the explorer shows in its status bar.
 public struct ExplorerError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -19,14 +20,17 @@ public struct ReconstructionRequest: Sendable {
     public var compareRatios: [Double]
     /// The newest weights of a training run, or nil for the model the engine was made with.
     public var weights: WeightFeed?
+    /// One point of the ratio sweep to score instead of `masks` (the `%` chart).
+    public var sweep: SweepRequest?
 
     public init(id: Int, imageIndex: Int, path: String, masks: [[Bool]], compareRatios: [Double] = [],
-                weights: WeightFeed? = nil) {
+                sweep: SweepRequest? = nil, weights: WeightFeed? = nil) {
         self.id = id
         self.imageIndex = imageIndex
         self.path = path
         self.masks = masks
         self.compareRatios = compareRatios
+        self.sweep = sweep
         self.weights = weights
     }
 }
@@ -92,14 +96,17 @@ public struct ReconstructedImage: Sendable {
     public var seenInTraining: Bool?
     /// The training step of the weights that drew it (nil: the loaded model's own).
     public var weightsStep: Int?
+    /// A sweep request's scores (then `panels` is empty).
+    public var sweep: RatioSweep.PointResult?
 
     public init(original: RGBImage, panels: [ReconstructedPanels], compareRatios: [Double] = [], seenInTraining: Bool? = nil,
-                weightsStep: Int? = nil) {
+                weightsStep: Int? = nil, sweep: RatioSweep.PointResult? = nil) {
         self.original = original
         self.panels = panels
         self.compareRatios = compareRatios
         self.seenInTraining = seenInTraining
         self.weightsStep = weightsStep
+        self.sweep = sweep
     }
 }
 

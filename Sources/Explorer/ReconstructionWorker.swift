@@ -27,7 +27,8 @@ public final class ReconstructionWorker: @unchecked Sendable {
     /// Whether a request is waiting or being computed.
     public var busy: Bool { worker.isBusy }
 
-    /// Drops the waiting request and asks the thread to end after the current one (the process
-    /// may exit before it does).
-    public func stop() { worker.stop() }
+    /// Drops the waiting request and asks the thread to end after the current one, waiting up
+    /// to 10 s for that one (a sweep point takes longest) so the process never exits while the
+    /// thread is inside BLAS.
+    public func stop() { worker.stopAndWait(timeout: 10) }
 }

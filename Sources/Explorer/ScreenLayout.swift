@@ -83,8 +83,9 @@ public struct ScreenLayout: Equatable, Sendable {
     /// `patchSize` pixels; `focus` is the panel shown in single arrangement.
     /// `zoom`: two or one panel even when all four would fit, drawn as large as they go.
     /// `charts`: room for the training charts (see `Charts`).
+    /// `headerRows`: rows above the panels (the tour's sentence takes more than the header's one).
     public init(width: Int, height: Int, gridSize: Int, patchSize: Int, focus: Int = 0, zoom: Zoom = .four,
-                charts: Charts = .none) {
+                charts: Charts = .none, headerRows: Int = Self.headerRows) {
         self.width = width
         self.height = height
         self.gridSize = max(1, gridSize)
@@ -95,8 +96,8 @@ public struct ScreenLayout: Equatable, Sendable {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return }
 
         let g = self.gridSize
-        let areaTop = Self.headerRows
-        let fullHeight = height - Self.headerRows - Self.statusRows
+        let areaTop = headerRows
+        let fullHeight = height - headerRows - Self.statusRows
         if charts == .only {
             arrangement = .charts
             self.charts = Rect(x: 0, y: areaTop, width: width, height: fullHeight)
@@ -118,7 +119,8 @@ public struct ScreenLayout: Equatable, Sendable {
         var cols: Int, rows: Int
         if below && row == nil && grid == nil {
             // No room for both: the panels alone, as without charts.
-            self = ScreenLayout(width: width, height: height, gridSize: gridSize, patchSize: patchSize, focus: focus, zoom: zoom)
+            self = ScreenLayout(width: width, height: height, gridSize: gridSize, patchSize: patchSize, focus: focus, zoom: zoom,
+                                headerRows: headerRows)
             return
         }
         if zoom == .four && (row != nil || grid != nil) {

@@ -20,10 +20,12 @@ public enum ScreenRenderer {
             grid.put(text, x: 0, y: 0, maxWidth: s.width)
             return LiveViewRenderer.Frame(grid: grid, lossAxis: s.training?.live.lossAxis, lrAxis: s.training?.live.lrAxis)
         }
-        drawHeader(s, into: &grid)
+        if let tour = s.tour { TourHeader.draw(s, tour, into: &grid) } else { drawHeader(s, into: &grid) }
         for panel in layout.panels { drawPanel(panel, s, layout, into: &grid) }
         var axes = (loss: s.training?.live.lossAxis, lr: s.training?.live.lrAxis)
-        if let t = s.training, let r = layout.charts {
+        if s.showsSweep, let sweep = s.sweep, let r = layout.charts {
+            SweepChart.draw(sweep, imageName: s.currentImage?.name ?? "", colors: s.colors, in: r, into: &grid)
+        } else if let t = s.training, let r = layout.charts {
             axes = LiveViewRenderer.charts(t.live, in: (r.x, r.y, r.width, r.height), into: &grid)
         }
         drawStatus(s, layout, into: &grid)

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import MAE
+import Pipeline
 
 /// What `maex eval` prints: an aligned table, or one JSON object.
 struct EvalReport {
@@ -13,10 +14,10 @@ struct EvalReport {
     var images: [EvalImageResult]
     var skipped: [(path: String, reason: String)]
 
-    static let methods = EvalMethod.allCases
+    static let methods = FillingMethod.allCases
 
-    func overallPSNR(_ method: EvalMethod) -> EvalSummary { EvalOverall.summary(images, method, \.psnr) }
-    func overallMSE(_ method: EvalMethod) -> EvalSummary { EvalOverall.summary(images, method, \.maskedMSE) }
+    func overallPSNR(_ method: FillingMethod) -> ScoreSummary { EvalOverall.summary(images, method, \.psnr) }
+    func overallMSE(_ method: FillingMethod) -> ScoreSummary { EvalOverall.summary(images, method, \.maskedMSE) }
 
     /// The masks' actual ratio, averaged over seeds (the same for every image).
     var maskRatio: Double { masks.isEmpty ? .nan : masks.reduce(0) { $0 + $1.ratio } / Double(masks.count) }
@@ -41,7 +42,7 @@ struct EvalReport {
         lines.append(contentsOf: table())
         lines.append("")
         let model = overallPSNR(.model).mean
-        let gain = { (other: EvalMethod) -> String in
+        let gain = { (other: FillingMethod) -> String in
             let d = model - overallPSNR(other).mean
             return d.isFinite ? String(format: "%+.2f dB", d) : "n/a"
         }
@@ -54,7 +55,7 @@ struct EvalReport {
     /// their widest cell (image names left-aligned, numbers right-aligned).
     func table() -> [String] {
         let f = CommandSupport.format
-        func cell(_ s: EvalSummary, digits: Int) -> String {
+        func cell(_ s: ScoreSummary, digits: Int) -> String {
             // Both halves in the mean's notation, so that the ± reads at a glance.
             let magnitude = abs(s.mean)
             if s.mean.isFinite, s.std.isFinite, magnitude == 0 || (magnitude >= 1e-3 && magnitude < 1e6) {
@@ -63,7 +64,7 @@ struct EvalReport {
             return "\(f(s.mean, digits)) ± \(f(s.std, digits))"
         }
         var rows: [[String]] = [["image"] + Self.methods.map { "\($0.title) PSNR" } + Self.methods.map { "\($0.title) MSE" }]
-        func row(_ label: String, psnr: (EvalMethod) -> EvalSummary, mse: (EvalMethod) -> EvalSummary) -> [String] {
+        func row(_ label: String, psnr: (FillingMethod) -> ScoreSummary, mse: (FillingMethod) -> ScoreSummary) -> [String] {
             [label] + Self.methods.map { cell(psnr($0), digits: 2) } + Self.methods.map { cell(mse($0), digits: 5) }
         }
         for image in images { rows.append(row(image.label, psnr: image.psnr, mse: image.maskedMSE)) }
@@ -82,11 +83,11 @@ struct EvalReport {
 
     func json() -> String {
         let c = config
-        func summary(_ s: EvalSummary) -> [String: Any] {
+        func summary(_ s: ScoreSummary) -> [String: Any] {
             ["mean": CommandSupport.jsonNumber(s.mean), "std": CommandSupport.jsonNumber(s.std),
              "values": s.values.map(CommandSupport.jsonNumber)]
         }
-        func methods(psnr: (EvalMethod) -> EvalSummary, mse: (EvalMethod) -> EvalSummary) -> [String: Any] {
+        func methods(psnr: (FillingMethod) -> ScoreSummary, mse: (FillingMethod) -> ScoreSummary) -> [String: Any] {
             var out: [String: Any] = [:]
             for m in Self.methods { out[m.rawValue] = ["psnr_db": summary(psnr(m)), "masked_mse": summary(mse(m))] }
             return out

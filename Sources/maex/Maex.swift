@@ -13,7 +13,7 @@ struct Maex: ParsableCommand {
             Masked Autoencoder (He et al. 2021) redraws from the visible rest.
             """,
         version: version,
-        subcommands: [ExploreCommand.self, VerifyCommand.self, ReconstructCommand.self, TrainCommand.self, EvalCommand.self, CollectCommand.self, BenchCommand.self, WatchCommand.self, StopCommand.self, InfoCommand.self, ConvertCommand.self],
+        subcommands: [ExploreCommand.self, VerifyCommand.self, ReconstructCommand.self, TrainCommand.self, EvalCommand.self, TourCommand.self, CollectCommand.self, BenchCommand.self, WatchCommand.self, StopCommand.self, InfoCommand.self, ConvertCommand.self],
         defaultSubcommand: ExploreCommand.self
     )
 

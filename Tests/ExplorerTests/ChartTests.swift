@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Explorer
+import Imaging
 
 @Suite struct ChartTests {
     // MARK: smoothing

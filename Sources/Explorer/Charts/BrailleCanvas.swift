@@ -28,19 +28,25 @@ public struct BrailleCanvas: Sendable {
         layers[cell] = max(layers[cell], Int8(clamping: layer))
     }
 
-    /// A straight line of dots (Bresenham), both ends included.
-    public mutating func line(from a: (x: Int, y: Int), to b: (x: Int, y: Int), layer: Int = 0) {
-        var x = a.x, y = a.y
+    /// A straight line of dots (Bresenham), both ends included. With `dash` > 0 the line is
+    /// dashed: `dash` dots on, `dash` off, counted along the line from `phase`; returns the
+    /// count at the end, to continue the pattern on the next segment.
+    @discardableResult
+    public mutating func line(from a: (x: Int, y: Int), to b: (x: Int, y: Int), layer: Int = 0, dash: Int = 0,
+                              phase: Int = 0) -> Int {
+        var x = a.x, y = a.y, step = phase
         let dx = abs(b.x - a.x), dy = -abs(b.y - a.y)
         let sx = a.x < b.x ? 1 : -1, sy = a.y < b.y ? 1 : -1
         var err = dx + dy
         while true {
-            set(x: x, y: y, layer: layer)
+            if dash <= 0 || (step / dash) % 2 == 0 { set(x: x, y: y, layer: layer) }
+            step += 1
             if x == b.x && y == b.y { break }
             let e2 = 2 * err
             if e2 >= dy { err += dy; x += sx }
             if e2 <= dx { err += dx; y += sy }
         }
+        return step
     }
 
     /// The braille character of a cell, or nil when no dot is set.

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// A line chart drawn with braille dots into a rectangle of a cell grid:
 ///

@@ -1,3 +1,5 @@
+import Imaging
+
 /// The loss chart of several watched runs (`maex watch RUN1 RUN2 …`): each run's smoothed loss
 /// in a colour of its own, named in a legend after its folder, the selected run's bold, and the
 /// selected run's learning rate beside it. Runs count x differently (maex in steps, the authors'

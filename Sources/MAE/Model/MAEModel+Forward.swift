@@ -81,23 +81,8 @@ extension MAEModel {
         let c = config, l = layout, w = UnsafePointer(parameters.baseAddress!)
         let N = ws.batch, K = ws.keep, T = K + 1, L = c.numPatches, Td = L + 1
         let D = c.embedDim, Dd = c.decoderEmbedDim, P = c.patchDim
-        let fanIn = c.inChans * c.patchSize * c.patchSize
 
-        // Encoder: patch embedding of the kept patches, + pos_embed, class token first.
-        patchColumns(cols: ws.cols, images: images, ids: ws.idsShuffle, idsStride: L, batch: N, count: K,
-                     channels: c.inChans, side: c.imgSize, patch: c.patchSize)
-        patchEmbedForward(out: ws.patchEmbedded, cols: ws.cols, weight: w + l.patchWeight, bias: w + l.patchBias,
-                          rows: N * K, fanIn: fanIn, width: D)
-        encoderTokensForward(x: ws.encoderInput, emb: ws.patchEmbedded, cls: w + l.clsToken, pos: w + l.posEmbed,
-                             ids: ws.idsShuffle, idsStride: L, batch: N, keep: K, width: D)
-        var x = UnsafePointer(ws.encoderInput)
-        for i in 0..<l.blocks.count {
-            blockForward(acts: ws.encoderBlocks[i], input: x, params: w, layout: l.blocks[i], batch: N, tokens: T,
-                         training: training)
-            x = UnsafePointer(ws.encoderBlocks[i].output)
-        }
-        layerNormForward(out: ws.latent, mean: ws.latentMean, rstd: ws.latentRstd, inp: x,
-                         weight: w + l.normWeight, bias: w + l.normBias, rows: N * T, width: D, eps: l.layerNormEps)
+        encoderForward(ws, images: images, training: training)
 
         // Decoder: embed, mask tokens, unshuffle, + decoder_pos_embed, blocks, norm, pred.
         linearForward(out: ws.decoderEmbedded, inp: ws.latent, weight: w + l.decoderEmbedWeight,
@@ -112,7 +97,7 @@ extension MAEModel {
             patchStatistics(mean: ws.targetMean, std: ws.targetStd, patches: ws.target, rows: N * L, width: P)
             normalizePatches(ws.target, mean: ws.targetMean, std: ws.targetStd, rows: N * L, width: P)
         }
-        x = UnsafePointer(ws.decoderInput)
+        var x = UnsafePointer(ws.decoderInput)
         let decoderDepth = l.decoderBlocks.count
         for i in 0..<decoderDepth {
             if training && i == decoderDepth - 1 {
@@ -137,5 +122,28 @@ extension MAEModel {
             (ws.pred + n * L * P).update(from: ws.predAll + (n * Td + 1) * P, count: L * P)
         }
         return maskedMSEForward(pred: ws.pred, target: ws.target, mask: ws.mask, rows: N * L, width: P)
+    }
+
+    /// The encoder half of `forwardPass`: the kept patches (ws.idsShuffle's first ws.keep) of
+    /// images [N, C, S, S] → ws.latent [N, 1 + keep, D], every activation kept in `ws`.
+    func encoderForward(_ ws: Workspace, images: UnsafePointer<Float>, training: Bool) {
+        let c = config, l = layout, w = UnsafePointer(parameters.baseAddress!)
+        let N = ws.batch, K = ws.keep, T = K + 1, L = c.numPatches, D = c.embedDim
+        let fanIn = c.inChans * c.patchSize * c.patchSize
+        // Patch embedding of the kept patches, + pos_embed, class token first.
+        patchColumns(cols: ws.cols, images: images, ids: ws.idsShuffle, idsStride: L, batch: N, count: K,
+                     channels: c.inChans, side: c.imgSize, patch: c.patchSize)
+        patchEmbedForward(out: ws.patchEmbedded, cols: ws.cols, weight: w + l.patchWeight, bias: w + l.patchBias,
+                          rows: N * K, fanIn: fanIn, width: D)
+        encoderTokensForward(x: ws.encoderInput, emb: ws.patchEmbedded, cls: w + l.clsToken, pos: w + l.posEmbed,
+                             ids: ws.idsShuffle, idsStride: L, batch: N, keep: K, width: D)
+        var x = UnsafePointer(ws.encoderInput)
+        for i in 0..<l.blocks.count {
+            blockForward(acts: ws.encoderBlocks[i], input: x, params: w, layout: l.blocks[i], batch: N, tokens: T,
+                         training: training)
+            x = UnsafePointer(ws.encoderBlocks[i].output)
+        }
+        layerNormForward(out: ws.latent, mean: ws.latentMean, rstd: ws.latentRstd, inp: x,
+                         weight: w + l.normWeight, bias: w + l.normBias, rows: N * T, width: D, eps: l.layerNormEps)
     }
 }
