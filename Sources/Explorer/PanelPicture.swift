@@ -71,6 +71,9 @@ public struct PanelPicture: Sendable {
     /// the cursor's frame, on the sub-pixel picture.
     func drawLines(_ sub: inout RGBImage, gridSize g: Int) {
         let w = sub.width, h = sub.height
+        // Below 4 sub-pixels a patch the lines would be a third of the picture or more: a
+        // lattice, not a picture with a grid over it.
+        let grid = self.grid && w >= 4 * g && h >= 4 * g
         func patchOf(_ v: Int, _ n: Int) -> Int { v * g / n }
         func startsPatch(_ v: Int, _ n: Int) -> Bool { v == 0 || patchOf(v, n) != patchOf(v - 1, n) }
         func endsPatch(_ v: Int, _ n: Int) -> Bool { v == n - 1 || patchOf(v, n) != patchOf(v + 1, n) }

@@ -1,3 +1,4 @@
+import Imaging
 import Testing
 @testable import Explorer
 
@@ -246,5 +247,18 @@ import Testing
         #expect(ScreenRenderer.render(s).text.contains("masked"))
         _ = Fixture.reducer.reduce(&s, .key(.character("z")))
         #expect(s.layout.arrangement == .row)
+    }
+}
+
+/// Patch grid lines need room: at 2 cells a patch they would be half the picture.
+@Suite struct GridLineTests {
+    @Test func linesOnlyWhereAPatchHasFourSubpixels() {
+        let image = RGBImage(width: 64, height: 64, fill: (0.2, 0.2, 0.2))
+        func distinct(cols: Int, rows: Int) -> Int {
+            Set(PanelPicture(image: image, grid: true).cells(cols: cols, rows: rows, gridSize: 8, glyphs: .halfBlock,
+                                                             colors: .truecolor).map(\.fg)).count
+        }
+        #expect(distinct(cols: 32, rows: 16) > 1, "no grid lines at 4 cells a patch")
+        #expect(distinct(cols: 16, rows: 8) == 1, "grid lines at 2 cells a patch")
     }
 }
