@@ -84,7 +84,7 @@ extension ExplorerReducer {
         case .character("W"):
             return [.training(.writeWeights)]
         default:
-            _ = t.live.handle(key)  // s, S, l: the charts' own keys
+            _ = t.live.handle(key)  // s, S, l, x: the charts' own keys
             return []
         }
     }

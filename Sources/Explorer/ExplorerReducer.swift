@@ -182,7 +182,7 @@ public struct ExplorerReducer: Sendable {
             return quit(&s)
         case .character("T"), .character("w"), .character("W"):
             return trainingKey(key, &s)
-        case .character("s"), .character("S"), .character("l"):
+        case .character("s"), .character("S"), .character("l"), .character("x"):
             if s.training != nil { return trainingKey(key, &s) }
         case .character("?"):
             s.showHelp = true

@@ -20,7 +20,7 @@ public enum KeyBindings {
         ("e", "export the four-panel PNG here"),
         ("T", "train the shown model here; again: pause or resume"),
         ("w  W", "training: save a checkpoint; write the weights (F16)"),
-        ("s  S  l", "training: less or more smoothing; log y axis"),
+        ("s  S  l  x", "training: less or more smoothing; log y; the whole plan"),
         ("Ctrl-L", "redraw the screen"),
         ("?", "this help"),
         ("q", "quit (training: save and stop first)"),

@@ -124,6 +124,8 @@ import Testing
         #expect(s.training!.live.smoothing < smoothing)
         _ = effects("l")
         #expect(s.training!.live.logScale != .auto)
+        _ = effects("x")
+        #expect(s.training!.live.wholePlan)
         // Space stays the patch toggle.
         let before = s.mask
         let effects = Fixture.reducer.reduce(&s, .key(.character(" ")))
