@@ -6,7 +6,7 @@ BIN = "$$($(SWIFT) build -c release --show-bin-path)/maex"
 # Debian packages the build, the tests and the man page need.
 PACKAGES := libncurses-dev libpng-dev libjpeg62-turbo-dev libopenblas-dev pkg-config tmux groff-base ncurses-term
 
-.PHONY: run test test-large deps build release install man clean pretrained wallpapers
+.PHONY: run test test-large tsan deps build release install man clean pretrained wallpapers
 
 run: deps release
 	$(BIN)
@@ -14,6 +14,12 @@ run: deps release
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+
+# The suites with threads (the kernel pool, the trainer, the explorer's worker and UI) under
+# Thread Sanitizer, in a build folder of its own. The allocation tests are off there: the
+# sanitizer keeps its own malloc.
+tsan: deps
+	$(SWIFT) test --sanitize=thread --scratch-path .build/tsan --filter 'MAETests|TrainingTests|ExplorerTests'
 
 # Opt-in, not in CI: ViT-L/16 and ViT-H/14-sized random checkpoints through info and reconstruct
 # (about 6 GB of disk and 8 GB of memory, minutes); GNU time measures the peak resident memory.

@@ -2,7 +2,23 @@
 // defer to glibc's implementation. See CAllocationCounter.h.
 #include "CAllocationCounter.h"
 
-#if defined(__linux__) && defined(__GLIBC__)
+// Under a sanitizer its own allocator must be the process's: it intercepts malloc while it
+// starts, and a replacement here would be called before the sanitizer is ready.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define MAEX_SANITIZED 1
+#endif
+#endif
+
+int allocation_counter_is_sanitized(void) {
+#ifdef MAEX_SANITIZED
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+#if defined(__linux__) && defined(__GLIBC__) && !defined(MAEX_SANITIZED)
 #include <errno.h>
 #include <stddef.h>
 

@@ -20,6 +20,8 @@ int64_t allocation_counter_stop(void);
 // Whether the replacement functions are the ones the process calls (0 on a platform where they
 // are not built, where counts would be meaningless).
 int allocation_counter_is_active(void);
+// Whether this build runs under a sanitizer, which keeps malloc: the counter is off then.
+int allocation_counter_is_sanitized(void);
 
 #ifdef __cplusplus
 }
