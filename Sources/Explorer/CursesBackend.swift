@@ -89,6 +89,7 @@ public final class CursesBackend: TerminalBackend {
             }
         }
         pairs = ColorPairTable(capacity: colors == .mono ? 1 : Int(min(maex_color_pairs(), 65536)))
+        TerminalGuard.wakeOnResize()
         writeRaw(Self.mouseOn)
     }
 

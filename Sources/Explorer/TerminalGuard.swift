@@ -14,6 +14,10 @@ private let hangUpsIgnored = Atomic<Bool>(false)
 // `haveSavedTerminal`, only read after; a pointer, so a handler's read is no Swift access to
 // a global variable (which the exclusivity checks would track).
 nonisolated(unsafe) private let savedTerminal = UnsafeMutablePointer<termios>.allocate(capacity: 1)
+// ncurses' SIGWINCH handler, which ours runs first: stored before ours is installed, only read
+// after.
+nonisolated(unsafe) private let cursesResizeHandler = UnsafeMutablePointer<sigaction>.allocate(capacity: 1)
+private let resizeChained = Atomic<Bool>(false)
 
 /// Restores the terminal whatever ends the program: SIGINT, SIGTERM and SIGHUP ask the UI loop
 /// to quit cleanly (through the wake pipe); a second such signal, or a crash, restores the tty
@@ -85,6 +89,37 @@ public enum TerminalGuard {
     /// The terminal went away and the process goes on without it (a detached training run):
     /// SIGHUP is ignored from `uninstall` on, since a late one (tmux and the kernel each send
     /// one) must not end it.
+    /// After newterm, which installs ncurses' SIGWINCH handler. The signal goes to any thread
+    /// that does not block it, OpenBLAS's own among them (they start before the UI blocks
+    /// anything), so ncurses' handler alone may run where the UI thread, asleep in poll, never
+    /// hears of it, and a resize would wait for the next key. This runs ncurses' handler and then
+    /// writes a byte to the wake pipe, whichever thread the signal lands on. Once a process:
+    /// ncurses leaves a handler that is not the default in place.
+    public static func wakeOnResize() {
+        guard !resizeChained.load(ordering: .acquiring) else { return }
+        _ = wakeWriteFD.load(ordering: .relaxed)
+        sigaction(SIGWINCH, nil, cursesResizeHandler)
+        resizeChained.store(true, ordering: .releasing)
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { sig in
+            let saved = errno
+            // SIG_DFL is nil and SIG_IGN is 1: only a real handler is called.
+            if let curses = cursesResizeHandler.pointee.__sigaction_handler.sa_handler,
+               unsafeBitCast(curses, to: Int.self) > 1 {
+                curses(sig)
+            }
+            let fd = wakeWriteFD.load(ordering: .acquiring)
+            if fd >= 0 {
+                var byte: UInt8 = 1
+                _ = write(fd, &byte, 1)
+            }
+            errno = saved
+        }
+        action.sa_flags = SA_RESTART
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGWINCH, &action, nil)
+    }
+
     public static func ignoreHangUps() {
         hangUpsIgnored.store(true, ordering: .releasing)
     }
