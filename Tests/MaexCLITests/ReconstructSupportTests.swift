@@ -4,32 +4,6 @@ import Imaging
 import MAE
 @testable import maex
 
-@Suite struct ReconstructMaskFileTests {
-    @Test func gridAndLineFormsGiveTheSameMask() throws {
-        let grid = try MaskFile.parse("#.#.\n....\n1010\n0000\n", gridSize: 4, path: "m")
-        let line = try MaskFile.parse("  1 0 1 0  0000 #.#. ....\r\n\n", gridSize: 4, path: "m")
-        #expect(grid == line)
-        #expect(grid.masked.enumerated().filter(\.element).map(\.offset) == [0, 2, 8, 10])
-        #expect(try MaskFile.parse("0000000000000000", gridSize: 4, path: "m").maskedCount == 0)
-        #expect(try MaskFile.parse("################", gridSize: 4, path: "m").visibleCount == 0)
-    }
-
-    @Test func badFilesNameTheLineAndTheReason() {
-        let cases: [(String, String)] = [
-            ("#.#.\n..x.\n....\n....", "line 2, column 3: 'x' is not a patch"),
-            ("#.#.\n...\n....\n....", "line 2 has 3 patches, the model's grid is 4 × 4"),
-            ("#.#.\n....\n....", "found 3 lines"),
-            ("", "found 0 lines"),
-            ("1111", "expected one line of 16 patches or 4 lines of 4"),
-        ]
-        for (text, reason) in cases {
-            let error = #expect(throws: MaskFile.FormatError.self) { _ = try MaskFile.parse(text, gridSize: 4, path: "m.txt") }
-            #expect(error?.description.hasPrefix("m.txt: ") == true)
-            #expect(error?.description.contains(reason) == true, "\(error?.description ?? "")")
-        }
-    }
-}
-
 @Suite struct ReconstructAssetLocatorTests {
     @Test func searchOrderIsEnvironmentThenPrefixThenSourceTree() throws {
         let exe = SourceTree.root.appendingPathComponent(".build/debug/maex").path
