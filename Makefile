@@ -6,20 +6,27 @@ BIN = "$$($(SWIFT) build -c release --show-bin-path)/maex"
 # Debian packages the build, the tests and the man page need.
 PACKAGES := libncurses-dev libpng-dev libjpeg62-turbo-dev libopenblas-dev pkg-config tmux groff-base ncurses-term
 
-.PHONY: run test test-large tsan deps build release install man clean pretrained wallpapers
+.PHONY: run test test-large tsan fuzz deps build release install man clean pretrained wallpapers
 
 run: deps release
 	$(BIN)
 
+# A compiler warning in maex's own code fails the build (Tools/build-without-warnings.sh).
 test: deps
-	$(SWIFT) build
-	$(SWIFT) test
+	SWIFT=$(SWIFT) Tools/build-without-warnings.sh
+	$(SWIFT) test --skip-build
 
 # The suites with threads (the kernel pool, the trainer, the explorer's worker and UI) under
 # Thread Sanitizer, in a build folder of its own. The allocation tests are off there: the
 # sanitizer keeps its own malloc.
 tsan: deps
 	$(SWIFT) test --sanitize=thread --scratch-path .build/tsan --filter 'MAETests|TrainingTests|ExplorerTests'
+
+# libFuzzer harnesses of every reader of files and terminal input (Tests/Fuzz), in .build/fuzz:
+# `make fuzz SECONDS=600` runs each for ten minutes, JOBS at a time; HARNESSES="PNG Pth" picks.
+# What they find is left in .build/fuzz-findings. Not part of `make test`.
+fuzz: deps
+	Tests/Fuzz/fuzz.sh $(or $(SECONDS),60) $(or $(JOBS),2) "$(HARNESSES)"
 
 # Opt-in, not in CI: ViT-L/16 and ViT-H/14-sized random checkpoints through info and reconstruct
 # (about 6 GB of disk and 8 GB of memory, minutes); GNU time measures the peak resident memory.

@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import class Foundation.ProcessInfo
 import PackageDescription
 
 // Layers point down only: maex → Explorer → Training and Pipeline → MAE and Imaging (side by
@@ -56,3 +57,22 @@ let package = Package(
         .testTarget(name: "MaexCLITests", dependencies: ["maex"]),
     ]
 )
+
+// The fuzz harnesses (`make fuzz`, Tests/Fuzz): libFuzzer executables, each feeding its bytes to
+// one parser. They exist only when MAEX_FUZZ is set, so `swift build`, `swift test` and
+// `make test` never build them; `make fuzz` builds them in debug, where Swift's overflow and
+// bounds checks are on, with -sanitize=fuzzer,address.
+if ProcessInfo.processInfo.environment["MAEX_FUZZ"] != nil {
+    let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzSafeTensors", ["MAE"]), ("FuzzPth", ["MAE"]), ("FuzzUnpickler", ["MAE"]),
+        ("FuzzHuggingFaceConfig", ["MAE"]), ("FuzzMaskFile", ["MAE"]),
+        ("FuzzPNG", ["Imaging"]), ("FuzzJPEG", ["Imaging"]),
+        ("FuzzRunLog", ["Explorer", "Training"]), ("FuzzTensorBoard", ["Explorer"]), ("FuzzMouse", ["Explorer"]),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["MAE"], path: "Tests/Fuzz/Support"))
+    for h in harnesses {
+        package.targets.append(.executableTarget(name: h.name, dependencies: h.dependencies + ["FuzzSupport"],
+                                                 path: "Tests/Fuzz/\(h.name.dropFirst(4))",
+                                                 swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}
