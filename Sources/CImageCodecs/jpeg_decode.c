@@ -12,7 +12,8 @@
 // libjpeg's error manager extended with our jump target and outcome. It lives in the
 // caller's frame so its fields survive the longjmp.
 typedef struct jpeg_error_context {
-    struct jpeg_error_mgr manager;
+    struct jpeg_error_mgr manager;  // first, so that cinfo->err is the context
+    struct jpeg_progress_mgr progress;
     jmp_buf jump;
     maex_image_status status;
     maex_decoded_image *out;
@@ -62,6 +63,19 @@ static void on_message(j_common_ptr cinfo, int level) {
     }
 }
 
+// Called between the rows and scans libjpeg reads: a progressive file past MAEX_JPEG_MAX_SCANS
+// scans stops here, before the next pass over the image.
+static void on_progress(j_common_ptr cinfo) {
+    if (!cinfo->is_decompressor) return;
+    int scan = ((j_decompress_ptr)cinfo)->input_scan_number;
+    if (scan <= MAEX_JPEG_MAX_SCANS) return;
+    jpeg_error_context *ctx = (jpeg_error_context *)cinfo->err;
+    maex_set_message(ctx->out->message, sizeof ctx->out->message,
+                     "the progressive JPEG has more than %d scans (the limit)", MAEX_JPEG_MAX_SCANS);
+    ctx->status = MAEX_IMAGE_TOO_LARGE;
+    longjmp(ctx->jump, 1);
+}
+
 // Never print, even if some path asks for the message text to be output.
 static void on_output_message(j_common_ptr cinfo) {
     (void)cinfo;
@@ -77,6 +91,9 @@ static maex_image_status decode(struct jpeg_decompress_struct *cinfo, jpeg_error
         return ctx->status;
     }
     jpeg_create_decompress(cinfo);
+    // After jpeg_create_decompress, which clears every field but err.
+    ctx->progress.progress_monitor = on_progress;
+    cinfo->progress = &ctx->progress;
     jpeg_mem_src(cinfo, data, (unsigned long)size);
     jpeg_read_header(cinfo, TRUE);
 
@@ -85,6 +102,22 @@ static maex_image_status decode(struct jpeg_decompress_struct *cinfo, jpeg_error
     if (size_status != MAEX_IMAGE_OK) {
         ctx->status = size_status;
         longjmp(ctx->jump, 1);
+    }
+    // A sequential Huffman-coded file must hold at least 2 bits of every block of every component.
+    if (!cinfo->progressive_mode && !cinfo->arith_code) {
+        uint64_t blocks = 0;
+        for (int c = 0; c < cinfo->num_components; c++) {
+            blocks += (uint64_t)cinfo->comp_info[c].width_in_blocks * cinfo->comp_info[c].height_in_blocks;
+        }
+        uint64_t needed = (blocks * MAEX_JPEG_MIN_BITS_PER_BLOCK + 7) / 8;
+        if ((uint64_t)size < needed) {
+            maex_set_message(out->message, sizeof out->message,
+                             "the file has %zu bytes, too few for the %llu blocks of %u×%u pixels (at least %d bits each)",
+                             size, (unsigned long long)blocks, cinfo->image_width, cinfo->image_height,
+                             MAEX_JPEG_MIN_BITS_PER_BLOCK);
+            ctx->status = MAEX_IMAGE_TRUNCATED;
+            longjmp(ctx->jump, 1);
+        }
     }
     switch (cinfo->jpeg_color_space) {
     case JCS_GRAYSCALE:

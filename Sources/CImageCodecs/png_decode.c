@@ -58,6 +58,31 @@ static uint32_t big_endian_32(const unsigned char *p) {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
 }
 
+/// TRUNCATED when `size` bytes cannot hold width × height pixels of this bit depth and colour
+/// type even at deflate's best ratio (an unknown colour type is left to libpng to reject).
+static maex_image_status check_file_holds_pixels(uint32_t width, uint32_t height, unsigned depth, unsigned colour,
+                                                 size_t size, maex_decoded_image *out) {
+    unsigned channels;
+    switch (colour) {
+    case 0: case 3: channels = 1; break;  // grey, palette
+    case 4: channels = 2; break;          // grey + alpha
+    case 2: channels = 3; break;          // RGB
+    case 6: channels = 4; break;          // RGBA
+    default: return MAEX_IMAGE_OK;
+    }
+    if (depth > 16) return MAEX_IMAGE_OK;
+    // At most 16384 × 16384 × 64 bits after maex_check_dimensions: no overflow.
+    uint64_t raw = ((uint64_t)width * height * depth * channels + 7) / 8;
+    if ((uint64_t)size * MAEX_DEFLATE_MAX_RATIO < raw) {
+        maex_set_message(out->message, sizeof out->message,
+                         "the file has %zu bytes, too few for %u×%u pixels of %u-bit samples (%llu bytes raw; "
+                         "deflate compresses at most %d:1)",
+                         size, width, height, depth, (unsigned long long)raw, MAEX_DEFLATE_MAX_RATIO);
+        return MAEX_IMAGE_TRUNCATED;
+    }
+    return MAEX_IMAGE_OK;
+}
+
 static int host_is_little_endian(void) {
     const uint16_t one = 1;
     return *(const unsigned char *)&one == 1;
@@ -87,6 +112,8 @@ static maex_image_status decode(png_decode_context *ctx) {
 
     png_set_read_fn(png, ctx, read_from_memory);
     png_set_user_limits(png, MAEX_IMAGE_MAX_SIDE, MAEX_IMAGE_MAX_SIDE);
+    png_set_chunk_cache_max(png, MAEX_PNG_MAX_CHUNKS);
+    png_set_chunk_malloc_max(png, MAEX_PNG_MAX_CHUNK_BYTES);
 #ifdef PNG_SKIP_sRGB_CHECK_PROFILE
     png_set_option(png, PNG_SKIP_sRGB_CHECK_PROFILE, PNG_OPTION_ON);
 #endif
@@ -145,9 +172,13 @@ maex_image_status maex_png_decode(const unsigned char *data, size_t size, maex_d
     // The first chunk must be IHDR: check its dimensions before libpng reads any further,
     // so that a header claiming a huge or empty image is reported as such, whatever follows.
     if (size >= 24 && memcmp(data + 12, "IHDR", 4) == 0) {
-        maex_image_status status = maex_check_dimensions(big_endian_32(data + 16), big_endian_32(data + 20),
-                                                         out->message, sizeof out->message);
+        uint32_t width = big_endian_32(data + 16), height = big_endian_32(data + 20);
+        maex_image_status status = maex_check_dimensions(width, height, out->message, sizeof out->message);
         if (status != MAEX_IMAGE_OK) return status;
+        if (size >= 26) {
+            status = check_file_holds_pixels(width, height, data[24], data[25], size, out);
+            if (status != MAEX_IMAGE_OK) return status;
+        }
     }
     png_decode_context ctx = {.data = data, .size = size, .offset = 0, .status = MAEX_IMAGE_OK,
                               .phase = PHASE_HEADER, .rows = NULL, .out = out};

@@ -17,7 +17,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     case corrupt(path: String, reason: String)
     /// The header says the image is 0 pixels wide or high.
     case empty(path: String, reason: String)
-    /// Above `ImageLimits`: a side over 16384 pixels or more than 64 megapixels.
+    /// Above `ImageLimits`: a side over 16384 pixels, more than 64 megapixels, or a progressive
+    /// JPEG of more than 500 scans.
     case tooLarge(path: String, reason: String)
     /// A valid file of a kind not handled, such as a CMYK or 12-bit JPEG.
     case unsupported(path: String, reason: String)
@@ -62,4 +63,12 @@ public enum ImageLimits {
     public static let maxPixels = Int(MAEX_IMAGE_MAX_PIXELS)
     /// Largest file read at all; far above any compressed image within the pixel limits.
     public static let maxFileBytes = 1 << 30
+    /// Most scans of a progressive JPEG (each one is a pass over the whole image).
+    public static let maxJPEGScans = Int(MAEX_JPEG_MAX_SCANS)
+    /// Ancillary PNG chunks kept, and the memory one of them may take decompressed; beyond
+    /// either, a chunk is skipped (maex reads none of them).
+    public static let maxPNGChunks = Int(MAEX_PNG_MAX_CHUNKS)
+    public static let maxPNGChunkBytes = Int(MAEX_PNG_MAX_CHUNK_BYTES)
+    /// deflate's best ratio: a PNG file smaller than its raw pixels / 1032 is truncated.
+    public static let deflateMaxRatio = Int(MAEX_DEFLATE_MAX_RATIO)
 }

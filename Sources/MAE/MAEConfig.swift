@@ -132,12 +132,38 @@ public struct MAEConfig: Codable, Equatable, Hashable, Sendable {
         }
     }
 
+    // MARK: limits
+
+    // A config comes from files (a checkpoint's mae.config, a Hugging Face config.json, a run's
+    // config.json, --config): these bound it before any size is computed from it, so that no
+    // product of its fields can overflow and no model is larger than memory could ever hold.
+
+    /// The largest img_size: 4096 px (the authors train at 224; ViTDet runs at 1024).
+    public static let maxImageSize = 4096
+    /// The most patches an image may have, (img_size / patch_size)²: 4096, a 64 × 64 grid (1024 px
+    /// at patch 16). Attention costs patches² per head: 4096 patches take 64 MiB of scores a head.
+    public static let maxPatches = 4096
+    /// The most input channels (RGB has 3; multispectral satellite MAEs about 13).
+    public static let maxChannels = 64
+    /// The widest embed_dim and decoder_embed_dim: 16384 (ViT-H has 1280, ViT-22B 6144).
+    public static let maxWidth = 16384
+    /// The deepest depth and decoder_depth: 256 blocks (ViT-H has 32).
+    public static let maxDepth = 256
+    /// The largest mlp_ratio (the authors' is 4).
+    public static let maxMLPRatio = 64.0
+    /// The most parameters a model may have: 2·10⁹, 8 GB as Float32 (three times ViT-H/14 with
+    /// its decoder, 657 M).
+    public static let maxParameters = 2_000_000_000
+
     // MARK: validation
 
     /// Throws an error naming the first field that cannot make a model.
     public func validate() throws(MAEConfigError) {
         func positive(_ value: Int, _ key: CodingKeys) throws(MAEConfigError) {
             if value <= 0 { throw .notPositive(field: key.rawValue, value: value) }
+        }
+        func atMost(_ limit: Int, _ value: Int, _ key: CodingKeys) throws(MAEConfigError) {
+            if value > limit { throw .invalid(field: key.rawValue, reason: "must be at most \(limit), got \(value)") }
         }
         try positive(imgSize, .imgSize)
         try positive(patchSize, .patchSize)
@@ -148,6 +174,16 @@ public struct MAEConfig: Codable, Equatable, Hashable, Sendable {
         try positive(decoderEmbedDim, .decoderEmbedDim)
         try positive(decoderDepth, .decoderDepth)
         try positive(decoderNumHeads, .decoderNumHeads)
+        try atMost(Self.maxImageSize, imgSize, .imgSize)
+        try atMost(imgSize, patchSize, .patchSize)
+        try atMost(Self.maxChannels, inChans, .inChans)
+        try atMost(Self.maxWidth, embedDim, .embedDim)
+        try atMost(Self.maxDepth, depth, .depth)
+        try atMost(Self.maxWidth, decoderEmbedDim, .decoderEmbedDim)
+        try atMost(Self.maxDepth, decoderDepth, .decoderDepth)
+        if !(mlpRatio > 0) || mlpRatio > Self.maxMLPRatio {
+            throw .invalid(field: "mlp_ratio", reason: "must be above 0 and at most \(Self.maxMLPRatio), got \(mlpRatio)")
+        }
         if imgSize % patchSize != 0 {
             throw .notDivisible(field: "img_size", value: imgSize, by: "patch_size", divisor: patchSize)
         }
@@ -163,11 +199,21 @@ public struct MAEConfig: Codable, Equatable, Hashable, Sendable {
         if decoderEmbedDim % 4 != 0 {
             throw .notDivisible(field: "decoder_embed_dim", value: decoderEmbedDim, by: "4", divisor: 4)
         }
-        if !(mlpRatio > 0) || mlpHidden <= 0 || decoderMlpHidden <= 0 {
+        if mlpHidden <= 0 || decoderMlpHidden <= 0 {
             throw .invalid(field: "mlp_ratio", reason: "must give a positive hidden width, got \(mlpRatio)")
         }
         if !(layerNormEps > 0) || !layerNormEps.isFinite || Float(layerNormEps) == 0 {
             throw .invalid(field: "layer_norm_eps", reason: "must be a positive number a float32 can hold, got \(layerNormEps)")
+        }
+        if numPatches > Self.maxPatches {
+            throw .invalid(field: "img_size", reason: "gives \(numPatches) patches of \(patchSize) px, more than the limit of "
+                           + "\(Self.maxPatches)")
+        }
+        // Every field is bounded now, so the sizes cannot overflow.
+        let parameters = ParameterTable(config: self).count
+        if parameters > Self.maxParameters {
+            throw .invalid(field: "embed_dim", reason: "with the other fields makes \(parameters) parameters, more than the limit "
+                           + "of \(Self.maxParameters)")
         }
     }
 }

@@ -129,4 +129,71 @@ import Testing
         let u = TFRecordReader(path: dir + "/len").poll()
         #expect(u.records.isEmpty && u.damage?.contains("at byte 0") == true)
     }
+
+    /// One TFRecord: length, its masked CRC-32C, the payload, its masked CRC-32C.
+    static func record(_ payload: [UInt8]) -> [UInt8] {
+        func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        let length = le(UInt64(payload.count))
+        return length + le(CRC32C.masked(length)) + payload + le(CRC32C.masked(payload))
+    }
+
+    /// An Event holding one simple_value.
+    static func scalar(step: Int64, tag: String, value: Float) throws -> [UInt8] {
+        var v = Tensorboard_Summary.Value()
+        v.tag = tag
+        v.simpleValue = value
+        var summary = Tensorboard_Summary()
+        summary.value = [v]
+        var event = Tensorboard_Event()
+        event.step = step
+        event.wallTime = 1.75e9
+        event.summary = summary
+        return try event.serializedBytes()
+    }
+
+    static func followed(_ events: [[UInt8]]) throws -> (TensorBoardFollower, [MetricPoint], String) {
+        let dir = try WatchFixtures.scratch()
+        try Data(events.flatMap(record)).write(to: URL(fileURLWithPath: dir + "/events.out.tfevents.1.host"))
+        let tb = TensorBoardFollower(folder: dir)
+        let points = tb.poll().points + tb.poll().points
+        return (tb, points, dir)
+    }
+
+    /// A step of Int64.min used to trap computing the step before it.
+    @Test func theSmallestStepIsReadNotACrash() throws {
+        let (tb, points, dir) = try Self.followed([try Self.scalar(step: .min, tag: "loss", value: 1),
+                                                   try Self.scalar(step: .max, tag: "loss", value: 2)])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(tb.lossTag == "loss")
+        // Int.min and Int.max are steps of MetricPoint too.
+        #expect(points.map(\.step) == [Int.min, Int.max])
+    }
+
+    /// Past `maximumTags` the scalars of new tags are skipped and said so.
+    @Test func tagsAreBounded() throws {
+        #expect(TensorBoardFollower.maximumTags == 1000)
+        let events = try (0...TensorBoardFollower.maximumTags).map { try Self.scalar(step: 1, tag: "tag\($0)", value: 1) }
+            + [try Self.scalar(step: 1, tag: "train_loss", value: 0.5)]
+        let (tb, points, dir) = try Self.followed(events)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(tb.tags.count == 1000 && !tb.tags.contains("train_loss"))
+        #expect(tb.damage?.contains("more than 1000 tags: the scalars of the others are skipped") == true)
+        #expect(points.isEmpty)
+    }
+
+    /// Steps that run backwards are not all kept waiting: past `maximumPendingSteps` the
+    /// oldest become points.
+    @Test func stepsWaitingForTheirTagsAreBounded() throws {
+        let limit = TensorBoardFollower.maximumPendingSteps
+        #expect(limit == 4096)
+        let events = try (0...limit).reversed().map { try Self.scalar(step: Int64($0) + 10, tag: "loss", value: 1) }
+        let dir = try WatchFixtures.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(events.flatMap(Self.record)).write(to: URL(fileURLWithPath: dir + "/events.out.tfevents.1.host"))
+        let tb = TensorBoardFollower(folder: dir)
+        // Within the one poll that reads them all, the smallest step is let out to keep the bound.
+        let first = tb.poll().points
+        #expect(first.map(\.step) == [10])
+    }
 }
+

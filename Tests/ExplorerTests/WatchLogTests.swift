@@ -47,6 +47,24 @@ import Testing
     @Test func blankLinesAreBlank() {
         #expect(RunLogParser.parse("   ") == .blank)
     }
+
+    /// A step or epoch of 1e300 used to trap when it was made an Int: beyond 10¹⁵ the line is
+    /// malformed, and an event's field is left unread.
+    @Test func numbersTooLargeForAStepAreMalformedNotACrash() {
+        #expect(RunLogParser.largestInteger == 1e15)
+        #expect(RunLogParser.parse(#"{"step": 1e300, "loss": 0.5}"#) == .malformed)
+        #expect(RunLogParser.parse(#"{"step": -1e300, "loss": 0.5}"#) == .malformed)
+        #expect(RunLogParser.parse(#"{"train_loss": 0.5, "epoch": 1e300}"#) == .malformed)
+        #expect(RunLogParser.parse(#"{"step": 1e15, "loss": 0.5}"#) == .malformed)
+        #expect(RunLogParser.parse(#"{"step": 999999999999999, "loss": 0.5}"#) == .point(MetricPoint(step: 999_999_999_999_999, loss: 0.5)))
+        #expect(RunLogParser.parse(#"{"event": "started", "step": 1e300, "total_steps": 1e300}"#) == .event(RunEvent(name: "started")))
+    }
+
+    /// A line of a million nested arrays is malformed; the JSON reader does not recurse to the end.
+    @Test func deeplyNestedLinesAreMalformed() {
+        let line = #"{"loss": "# + String(repeating: "[", count: 1_000_000)
+        #expect(RunLogParser.parse(line) == .malformed)
+    }
 }
 
 @Suite struct LogFollowerTests {
@@ -84,6 +102,21 @@ import Testing
         let update = follower.poll()
         #expect(update.restarted)
         #expect(update.lines == ["x"])
+    }
+
+    /// A file that never ends its line is cut at `StreamFollower.maximumLine`, as a pipe is:
+    /// memory stays bounded however long the line grows.
+    @Test func aLineWithoutANewlineIsCutAtTheLimit() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let follower = LogFollower(path: path)
+        try append("ok\n" + String(repeating: "x", count: StreamFollower.maximumLine - 4), to: path)
+        #expect(follower.poll().lines == ["ok"])
+        try append("yyyyy", to: path)                                        // one past the limit
+        let cut = follower.poll().lines
+        #expect(cut.count == 1 && cut.first?.utf8.count == StreamFollower.maximumLine)
+        try append("z\n{\"step\": 1, \"loss\": 2}\n", to: path)
+        #expect(follower.poll().lines == ["z", #"{"step": 1, "loss": 2}"#])
     }
 
     @Test func startsOverWhenReplaced() throws {

@@ -231,3 +231,83 @@ func unreadableFile() throws {
     }
     #expect(path == "/dev/zero")
 }
+
+/// A PNG of signature, IHDR (width × height, `depth`-bit samples of colour type `colour`) and IEND.
+private func pngHeaderOnly(width: UInt32, height: UInt32, depth: UInt8, colour: UInt8) -> [UInt8] {
+    ImageFormat.pngSignature
+        + pngChunk("IHDR", bigEndian(width) + bigEndian(height) + [depth, colour, 0, 0, 0])
+        + pngChunk("IEND", [])
+}
+
+/// deflate compresses at most 1032:1, so a file smaller than the raw pixels / 1032 is refused
+/// before its pixel buffer is allocated, whatever its header says; one row fewer is left to libpng.
+@Test func pngTooSmallForThePixelsItClaims() throws {
+    let dir = try TemporaryDirectory()
+    let path = dir.file("small.png")
+    #expect(ImageLimits.deflateMaxRatio == 1032)
+    // 45 bytes hold at most 46,440 raw bytes: 1000 × 16 RGB pixels are 48,000, 1000 × 15 are 45,000.
+    try TestFiles.write(pngHeaderOnly(width: 1000, height: 16, depth: 8, colour: 2), to: path)
+    let error = decodeError(path)
+    guard case .truncated(_, let reason) = error else { Issue.record("\(String(describing: error))"); return }
+    expectNamesFile(error, path)
+    #expect(reason == "PNG: the file has 45 bytes, too few for 1000×16 pixels of 8-bit samples (48000 bytes raw; "
+            + "deflate compresses at most 1032:1)")
+    try TestFiles.write(pngHeaderOnly(width: 1000, height: 15, depth: 8, colour: 2), to: path)
+    #expect(decodeError(path)?.description.contains("1032:1") == false)
+    // The largest image a header may claim, 16-bit RGBA: 512 MB of pixels from 45 bytes.
+    try TestFiles.write(pngHeaderOnly(width: 16384, height: 3906, depth: 16, colour: 6), to: path)
+    #expect(decodeError(path)?.description.contains("too few for 16384×3906 pixels of 16-bit samples") == true)
+}
+
+/// A Huffman-coded baseline JPEG spends at least 2 bits on each 8×8 block.
+@Test func baselineJPEGTooSmallForTheBlocksItClaims() throws {
+    let dir = try TemporaryDirectory()
+    var bytes = try TestFiles.bytes(TestFiles.data("formats/baseline420.jpg"))
+    let field = frameHeightOffset(bytes)
+    bytes.replaceSubrange(field..<(field + 4), with: [0x1F, 0x40, 0x1F, 0x40])   // 8000 × 8000, within the limits
+    let path = dir.file("claims.jpg")
+    try TestFiles.write(bytes, to: path)
+    let error = decodeError(path)
+    guard case .truncated(_, let reason) = error else { Issue.record("\(String(describing: error))"); return }
+    expectNamesFile(error, path)
+    // 4:2:0: 1000 × 1000 luma blocks and 500 × 500 of each chroma.
+    #expect(reason.contains("too few for the 1500000 blocks of 8000×8000 pixels (at least 2 bits each)"), "\(reason)")
+}
+
+/// An 8×8 grey progressive JPEG of `scans` scans, every coefficient zero: a DC scan, then each AC
+/// coefficient alone in successive-approximation passes from bit 9 down to 0, a valid progression
+/// of up to 1 + 63 × 10 scans. One Huffman code of 1 bit serves all; each scan codes its block in
+/// that one bit (0x7F with the padding).
+private func progressiveJPEG(scans: Int) -> [UInt8] {
+    func segment(_ marker: UInt8, _ body: [UInt8]) -> [UInt8] {
+        [0xFF, marker, UInt8((body.count + 2) >> 8), UInt8((body.count + 2) & 0xFF)] + body
+    }
+    let oneCode: [UInt8] = [1] + Array(repeating: 0, count: 15) + [0]
+    var out: [UInt8] = [0xFF, 0xD8]
+    out += segment(0xDB, [0] + Array(repeating: 1, count: 64))                   // DQT
+    out += segment(0xC2, [8, 0, 8, 0, 8, 1, 1, 0x11, 0])                        // SOF2: 8 × 8, one component
+    out += segment(0xC4, [0x00] + oneCode) + segment(0xC4, [0x10] + oneCode)    // DHT: DC 0, AC 0
+    var script: [[UInt8]] = [[0, 0, 0]]                                          // Ss, Se, Ah << 4 | Al
+    for k in UInt8(1)...63 {
+        script.append([k, k, 9])
+        for al in stride(from: UInt8(8), through: 0, by: -1) { script.append([k, k, (al + 1) << 4 | al]) }
+    }
+    for s in script.prefix(scans) { out += segment(0xDA, [1, 1, 0x00] + s) + [0x7F] }
+    return out + [0xFF, 0xD9]
+}
+
+/// Each scan is a pass over the whole image: a valid progression of hundreds of scans of a
+/// large image is minutes of work, so a file of more than 500 is refused.
+@Test func progressiveJPEGWithTooManyScans() throws {
+    let dir = try TemporaryDirectory()
+    let path = dir.file("scans.jpg")
+    #expect(ImageLimits.maxJPEGScans == 500)
+    try TestFiles.write(progressiveJPEG(scans: 500), to: path)
+    let image = try decodeImage(atPath: path)
+    #expect(image.width == 8 && image.height == 8)
+    try TestFiles.write(progressiveJPEG(scans: 501), to: path)
+    let error = decodeError(path)
+    guard case .tooLarge(_, let reason) = error else { Issue.record("\(String(describing: error))"); return }
+    expectNamesFile(error, path)
+    #expect(reason == "JPEG: the progressive JPEG has more than 500 scans (the limit)")
+}

@@ -153,11 +153,53 @@ private typealias S = CheckpointTestSupport
             do { _ = try Checkpoint.load(path: copy) } catch { refused += 1; #expect(error.description.hasPrefix(copy)) }
         }
         #expect(refused > 30, "most damage is refused")
-        for key in ["image_size", "hidden_size", "patch_size"] {
+        for (key, limit) in [("image_size", 4096), ("hidden_size", 16384), ("patch_size", 4096)] {
             let huge = try Self.editedCopy(dir) { $0[key] = 1 << 62 }
             let error = #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(path: huge) }
-            #expect(error?.description.contains("'\(key)' is not a positive integer up to 1048576") == true)
+            #expect(error?.description.contains("'\(key)' is not a positive integer up to \(limit)") == true)
         }
+    }
+
+    /// Sizes within MAEConfig's limits (a million layers would make a plan of twelve million
+    /// names before any shape is compared), and a mask ratio from 0 to 1.
+    @Test func configValuesBeyondTheModelLimitsAreRefused() throws {
+        let dir = try S.temporaryDirectory()
+        defer { S.remove(dir) }
+        let cases: [(String, Any, String)] = [
+            ("num_hidden_layers", 1 << 20, "'num_hidden_layers' is not a positive integer up to 256"),
+            ("decoder_num_hidden_layers", 257, "'decoder_num_hidden_layers' is not a positive integer up to 256"),
+            ("intermediate_size", 1 << 21, "'intermediate_size' is not a positive integer up to 1048576"),
+            ("num_channels", 65, "'num_channels' is not a positive integer up to 64"),
+            ("mask_ratio", 5.0, "'mask_ratio' is not a number from 0 to 1"),
+        ]
+        for (key, value, expected) in cases {
+            let copy = try Self.editedCopy(dir) { $0[key] = value }
+            let error = #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(path: copy) }
+            #expect(error?.description.hasPrefix(copy + "/config.json: " + expected) == true, "\(error?.description ?? "")")
+        }
+    }
+
+    /// The sizes of config.json and refs/main are checked before either is read (a sparse file
+    /// stands in for a large one).
+    @Test func oversizedConfigAndRefsAreRefusedUnread() throws {
+        let dir = try S.temporaryDirectory()
+        defer { S.remove(dir) }
+        let copy = try Self.editedCopy(dir) { _ in }
+        let config = try FileHandle(forWritingTo: URL(fileURLWithPath: copy + "/config.json"))
+        try config.truncate(atOffset: UInt64(HuggingFaceConfig.maxFileBytes + 1))
+        try config.close()
+        let big = #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(path: copy) }
+        #expect(big?.description == copy + "/config.json: has 16777217 bytes, more than the limit of 16 MiB for a config.json")
+
+        let cache = dir + "/models--org--name"
+        try FileManager.default.createDirectory(atPath: cache + "/refs", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: cache + "/snapshots", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: cache + "/refs/main", contents: nil)
+        let ref = try FileHandle(forWritingTo: URL(fileURLWithPath: cache + "/refs/main"))
+        try ref.truncate(atOffset: 1 << 20)
+        try ref.close()
+        let refs = #expect(throws: CheckpointError.self) { _ = try CheckpointLocation.resolve(cache) }
+        #expect(refs?.description == cache + "/refs/main: has 1048576 bytes, more than the 256 of a commit name")
     }
 
     @Test(arguments: [("hf-encoder", CheckpointKind.huggingFaceEncoder, 2),

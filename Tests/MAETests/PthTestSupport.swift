@@ -54,7 +54,13 @@ enum PthTestSupport {
 
         mutating func op(_ b: UInt8) { bytes.append(b) }
         mutating func string(_ s: String) { op(0x58); bytes += le(UInt32(s.utf8.count)) + Array(s.utf8) }
-        mutating func int(_ v: Int) { op(0x4A); bytes += le(Int32(v)) }
+        /// BININT, or LONG1 for a value outside Int32.
+        mutating func int(_ v: Int) {
+            if let small = Int32(exactly: v) { op(0x4A); bytes += le(small); return }
+            op(0x8A); op(8); bytes += le(Int64(v))
+        }
+        /// BINFLOAT (big-endian, as pickle stores it).
+        mutating func float(_ v: Double) { op(0x47); bytes += withUnsafeBytes(of: v.bitPattern.bigEndian) { Array($0) } }
         mutating func global(_ module: String, _ name: String) { op(0x63); bytes += Array("\(module)\n\(name)\n".utf8) }
         mutating func tuple(_ ints: [Int]) { op(0x28); for v in ints { int(v) }; op(0x74) }
         mutating func mark() { op(0x28) }
@@ -91,8 +97,20 @@ enum PthTestSupport {
     static func contiguousStride(_ shape: [Int]) -> [Int] {
         var stride = [Int](repeating: 1, count: shape.count)
         var step = 1
-        for k in shape.indices.reversed() { stride[k] = step; step *= shape[k] }
+        for k in shape.indices.reversed() { stride[k] = step; step = step &* shape[k] }
         return stride
+    }
+
+    /// The offset of the first central-directory header of `zip` (of its first entry).
+    static func centralDirectory(_ zip: [UInt8]) -> Int {
+        (0..<(zip.count - 4)).first { zip[$0] == 0x50 && zip[$0 + 1] == 0x4B && zip[$0 + 2] == 1 && zip[$0 + 3] == 2 }!
+    }
+
+    /// `zip` with `value` written little-endian at `offset`.
+    static func patched<T: FixedWidthInteger>(_ zip: [UInt8], at offset: Int, _ value: T) -> [UInt8] {
+        var out = zip
+        out.replaceSubrange(offset..<(offset + MemoryLayout<T>.size), with: le(value))
+        return out
     }
 
     static func floats(_ values: [Float]) -> [UInt8] { values.flatMap { le($0.bitPattern) } }

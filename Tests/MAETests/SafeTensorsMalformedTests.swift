@@ -62,6 +62,12 @@ private typealias S = CheckpointTestSupport
         Case(label: "shape whose product overflows",
              bytes: S.rawSafeTensors(header: "{\(entry("w", "F32", "[4294967296,4294967296,4]"))}", data: f32x2),
              tensor: "w", reason: "impossibly large"),
+        Case(label: "shape of no elements whose other dimensions overflow",
+             bytes: S.rawSafeTensors(header: "{\(entry("w", "F32", "[0,4294967296,4294967296]", "[0,0]"))}", data: []),
+             tensor: "w", reason: "impossibly large (more than 2199023255552 elements)"),
+        Case(label: "shape one element over the limit",
+             bytes: S.rawSafeTensors(header: "{\(entry("w", "U8", "[2199023255553]", "[0,2199023255553]"))}", data: []),
+             tensor: "w", reason: "impossibly large"),
         Case(label: "shape that does not match the byte count",
              bytes: S.rawSafeTensors(header: "{\(entry("w", "F32", "[3]"))}", data: f32x2),
              tensor: "w", reason: "needs 12 bytes, data_offsets give 8"),
@@ -121,6 +127,20 @@ private typealias S = CheckpointTestSupport
         #expect(e.description.contains(path))
         #expect(e.description.contains(c.reason), "\(e.description)")
         if let t = c.tensor { #expect(e.description.contains("'\(t)'")) }
+    }
+
+    /// The count is checked once the header is parsed; a header of 100,001 entries would be
+    /// 5 MB, so the check is tested on its own.
+    @Test func tensorCountOverTheLimitIsRefused() throws {
+        #expect(SafeTensors.maxTensors == 100_000)
+        #expect(throws: Never.self) { try SafeTensors.checkTensorCount(100_000, path: "p") }
+        let error = #expect(throws: CheckpointError.self) { try SafeTensors.checkTensorCount(100_001, path: "p") }
+        #expect(error?.description == "p: not a valid safetensors file: the header lists 100001 tensors, more than the limit of 100000")
+        // "__metadata__" is not a tensor.
+        let path = try S.temporaryDirectory() + "/m.safetensors"
+        defer { S.remove((path as NSString).deletingLastPathComponent) }
+        try S.write(S.rawSafeTensors(header: "{\"__metadata__\":{},\(Self.entry("w"))}", data: Self.f32x2), to: path)
+        #expect(try SafeTensors.read(path: path).entries.count == 1)
     }
 
     @Test func missingFileAndDirectoryAreIOErrors() throws {

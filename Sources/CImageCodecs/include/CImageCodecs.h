@@ -12,6 +12,26 @@
 #define MAEX_IMAGE_MAX_SIDE 16384
 #define MAEX_IMAGE_MAX_PIXELS 64000000
 
+/// deflate codes a run of 258 bytes in 2 bits at the very least, so a PNG's compressed pixels
+/// are at least 1/1032 of their raw size: a file smaller than that cannot hold the image its
+/// header claims, and is refused as truncated before the pixel buffer is allocated.
+#define MAEX_DEFLATE_MAX_RATIO 1032
+/// A Huffman-coded sequential JPEG spends at least 2 bits on each 8×8 block (a DC code and an
+/// end-of-block code), so a baseline file of fewer than blocks / 4 bytes is refused the same way.
+#define MAEX_JPEG_MIN_BITS_PER_BLOCK 2
+
+/// Ancillary PNG chunks (text, sPLT, unknown) kept at most; later ones are skipped. libpng's
+/// own default, set here so that no build of it can lift it.
+#define MAEX_PNG_MAX_CHUNKS 1000
+/// The most memory one ancillary PNG chunk may take once decompressed (a zTXt or iCCP chunk of
+/// a few kB can inflate to gigabytes); a larger one is skipped.
+#define MAEX_PNG_MAX_CHUNK_BYTES 8000000
+
+/// The most scans a progressive JPEG may have. Each scan is a pass over every block of the
+/// image, and a valid progression can have almost 900; the usual script has 10. libjpeg-turbo's
+/// own fuzzers and tools stop at 500.
+#define MAEX_JPEG_MAX_SCANS 500
+
 typedef enum maex_image_status {
     MAEX_IMAGE_OK = 0,
     MAEX_IMAGE_TRUNCATED = 1,    // the data ends before the image does

@@ -3,7 +3,8 @@ import Foundation
 /// Follows a growing text file, like `tail -F`, by polling: it waits while the file does not
 /// exist, hands out complete lines as they are appended, keeps a half-written last line until
 /// its newline arrives, and starts over when the file is truncated or replaced (a new inode).
-/// It only ever opens the file for reading.
+/// It only ever opens the file for reading. A line longer than `StreamFollower.maximumLine` is
+/// cut there (and will not parse), so a file without newlines cannot use up memory.
 public final class LogFollower {
     public struct Update: Equatable, Sendable {
         /// Complete lines appended since the last poll, without their newlines.
@@ -11,6 +12,9 @@ public final class LogFollower {
         /// True when the file was truncated or replaced: what was read before is gone.
         public var restarted = false
     }
+
+    /// At most this many bytes are read a poll, so a large file is taken in steps.
+    public static let maximumRead = 64 << 20
 
     public let path: String
     private var identity: (device: UInt64, inode: UInt64)?
@@ -44,7 +48,7 @@ public final class LogFollower {
         defer { try? handle.close() }
         do {
             try handle.seek(toOffset: offset)
-            let data = try handle.read(upToCount: Int(min(size - offset, 64 << 20))) ?? Data()
+            let data = try handle.read(upToCount: Int(min(size - offset, UInt64(Self.maximumRead)))) ?? Data()
             offset += UInt64(data.count)
             pending.append(contentsOf: data)
         } catch {
@@ -59,6 +63,10 @@ public final class LogFollower {
             start = i + 1
         }
         pending.removeFirst(start)
+        if pending.count > StreamFollower.maximumLine {
+            update.lines.append(String(decoding: pending[0..<StreamFollower.maximumLine], as: UTF8.self))
+            pending.removeAll()
+        }
         return update
     }
 }

@@ -78,7 +78,7 @@ public enum RunLogParser {
             default: nil
             }
         }
-        func int(_ key: String) -> Int? { number(key).flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil } }
+        func int(_ key: String) -> Int? { number(key).flatMap(Self.integer) }
         if let name = object["event"] as? String {
             return .event(RunEvent(name: name, step: int("step"), time: number("time"), pid: int("pid").flatMap { Int32(exactly: $0) },
                                    host: object["host"] as? String, totalSteps: int("total_steps"),
@@ -86,15 +86,25 @@ public enum RunLogParser {
         }
         // maex writes a non-finite loss (the step a run diverged at) as null: it reads as NaN.
         let maexLoss = object["loss"] is NSNull ? Double.nan : number("loss")
-        if let loss = maexLoss, let step = number("step"), step.isFinite {
-            return .point(MetricPoint(step: Int(step), epoch: number("epoch"), loss: loss, lr: number("lr"),
+        if let loss = maexLoss, let step = number("step").flatMap(Self.integer) {
+            return .point(MetricPoint(step: step, epoch: number("epoch"), loss: loss, lr: number("lr"),
                                       imagesPerSecond: number("images_per_s"),
                                       wallTime: number("elapsed"), time: number("time")))
         }
-        if let loss = number("train_loss"), let epoch = number("epoch"), epoch.isFinite {
-            return .point(MetricPoint(step: Int(epoch), epoch: epoch, loss: loss, lr: number("train_lr")))
+        if let loss = number("train_loss"), let epoch = number("epoch"), let step = Self.integer(epoch) {
+            return .point(MetricPoint(step: step, epoch: epoch, loss: loss, lr: number("train_lr")))
         }
         return .malformed
+    }
+
+    /// The largest step, epoch, pid or step count read (in magnitude): 10^15, more than any run
+    /// takes, and below 2^53, where doubles still hold every integer. A number beyond it (1e300
+    /// would trap when made an Int) makes its line malformed, or its field unread.
+    public static let largestInteger = 1e15
+
+    /// `v` as an Int (toward zero) when it is finite and within `largestInteger`.
+    static func integer(_ v: Double) -> Int? {
+        v.isFinite && abs(v) < largestInteger ? Int(v) : nil
     }
 
     /// The event lines among `text`'s lines, in order.

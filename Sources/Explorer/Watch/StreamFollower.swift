@@ -6,6 +6,8 @@ import Foundation
 /// without its newline is handed out too. A line longer than `maximumLine` is cut there (and
 /// will not parse), so a stream without newlines cannot use up memory.
 public final class StreamFollower {
+    /// The longest line handed out, for a pipe and for a followed file (LogFollower): 1 MiB,
+    /// far past any metrics line (about 200 bytes).
     public static let maximumLine = 1 << 20
 
     public let descriptor: Int32

@@ -24,6 +24,14 @@ public final class TensorBoardFollower {
 
     public static let filePrefix = "events.out.tfevents."
     public static let searchDepth = 3
+    /// The most event files followed (a run writes one per launch).
+    public static let maximumFiles = 256
+    /// The most distinct tags kept: a run logs tens. Scalars of later tags are skipped (and
+    /// said so), so that a file of a million tags cannot make each new one cost a million.
+    public static let maximumTags = 1000
+    /// The most steps waiting for their other tags. Steps arrive in order; a file whose steps
+    /// run backwards would otherwise keep every one: past this many, the oldest become points.
+    public static let maximumPendingSteps = 4096
 
     public let folder: String
     /// `--tag`: the loss curve's tag.
@@ -65,7 +73,7 @@ public final class TensorBoardFollower {
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
                 if isDirectory.boolValue {
                     if depth < searchDepth { walk(path, depth: depth + 1) }
-                } else if name.hasPrefix(filePrefix), found.count < 256 {
+                } else if name.hasPrefix(filePrefix), found.count < maximumFiles {
                     found.append(path)
                 }
             }
@@ -114,15 +122,23 @@ public final class TensorBoardFollower {
 
     private func take(_ s: TensorBoardScalar, into update: inout Update) {
         if !tags.contains(s.tag) {
+            guard tags.count < Self.maximumTags else {
+                damage = "more than \(Self.maximumTags) tags: the scalars of the others are skipped"
+                return
+            }
             tags.append(s.tag)
             chooseTags()
         }
         if let last = lastEmitted, s.step <= last { return }
-        // A later step completes the earlier ones.
-        flush(through: s.step - 1, into: &update)
+        // A later step completes the earlier ones (none is before Int64.min).
+        let (previous, first) = s.step.subtractingReportingOverflow(1)
+        if !first { flush(through: previous, into: &update) }
         pending[s.step, default: [:]][s.tag] = s.value
         pendingWall[s.step] = s.wallTime
         if firstWall == nil { firstWall = s.wallTime }
+        if pending.count > Self.maximumPendingSteps, let oldest = pending.keys.min() {
+            flush(through: oldest, into: &update)
+        }
     }
 
     private func chooseTags() {

@@ -22,6 +22,8 @@ public struct CheckpointLocation: Sendable, Equatable {
     public let found: String
 
     static let weightFiles = ["model.safetensors", "pytorch_model.bin"]
+    /// The largest refs/main read: it holds a commit's 40 hexadecimal digits.
+    static let maxRefBytes = 256
 
     public static func resolve(_ path: String) throws(CheckpointError) -> CheckpointLocation {
         var isDirectory: ObjCBool = false
@@ -40,7 +42,11 @@ public struct CheckpointLocation: Sendable, Equatable {
         if FileManager.default.fileExists(atPath: snapshots) {
             let ref = (path as NSString).appendingPathComponent("refs/main")
             let commit: String
-            if let text = try? String(contentsOfFile: ref, encoding: .utf8) {
+            if let file = try? MappedFile(path: ref) {
+                guard file.count <= maxRefBytes else {
+                    throw .malformed(path: ref, reason: "has \(file.count) bytes, more than the \(maxRefBytes) of a commit name")
+                }
+                let text = withExtendedLifetime(file) { String(decoding: file.bytes, as: UTF8.self) }
                 commit = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 found = "Hugging Face cache, snapshot \(commit.prefix(12)) (refs/main)"
             } else {

@@ -4,11 +4,17 @@ import Foundation
 /// (`model_type` "vit_mae") or a ViT fine-tune ("vit"). Missing keys take transformers' own
 /// defaults (ViT-Base/16 with the 512 × 8 decoder, `layer_norm_eps` 1e-12, `qkv_bias` true).
 ///
-/// Limits: one `image_size` and `patch_size` for both sides (an [h, w] pair must be square); sizes
-/// up to 2²⁰ (so no shape computed from them can overflow);
-/// `hidden_act` must be exact GELU ("gelu"), and encoder and decoder must share one MLP ratio,
-/// as the authors' model has: anything else is refused with the reason.
+/// Limits: one `image_size` and `patch_size` for both sides (an [h, w] pair must be square);
+/// sizes within MAEConfig's limits (`maxImageSize`, `maxChannels`, `maxWidth`, `maxDepth`; an
+/// intermediate size up to `maxWidth × maxMLPRatio`), so that no shape computed from them can
+/// overflow and the plan of names stays small; `mask_ratio` from 0 to 1; the file at most
+/// `maxFileBytes`. `hidden_act` must be exact GELU ("gelu"), and encoder and decoder must share
+/// one MLP ratio, as the authors' model has: anything else is refused with the reason.
 struct HuggingFaceConfig: Sendable {
+    /// The largest config.json read: transformers writes a few kB (an id2label of ImageNet-21k's
+    /// 21,843 classes makes about 1 MB).
+    static let maxFileBytes = 16 << 20
+
     let path: String
     let modelType: String?
     let architectures: [String]
@@ -24,15 +30,14 @@ struct HuggingFaceConfig: Sendable {
     let labels: Int
 
     static func read(path: String) throws(CheckpointError) -> HuggingFaceConfig {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .io(path: path, reason: "cannot read: \(error.localizedDescription)")
+        let file = try MappedFile(path: path)
+        guard file.count <= maxFileBytes else {
+            throw .malformed(path: path, reason: "has \(file.count) bytes, more than the limit of \(maxFileBytes >> 20) MiB "
+                             + "for a config.json")
         }
         let json: JSONValue
         do {
-            json = try JSONValue.parse(String(decoding: data, as: UTF8.self))
+            json = try withExtendedLifetime(file) { () throws(JSONValue.ParseError) -> JSONValue in try JSONValue.parse(file.bytes) }
         } catch {
             throw .malformed(path: path, reason: "is not valid JSON (\(error.reason) at byte \(error.offset))")
         }
@@ -45,9 +50,8 @@ struct HuggingFaceConfig: Sendable {
         func bad(_ key: String, _ want: String) -> CheckpointError {
             .malformed(path: path, reason: "'\(key)' is not \(want)")
         }
-        func int(_ key: String, _ fallback: Int) throws(CheckpointError) -> Int {
+        func int(_ key: String, _ fallback: Int, limit: Int) throws(CheckpointError) -> Int {
             guard let v = json[key] else { return fallback }
-            let limit = 1 << 20
             if case .integer(let i) = v, let n = Int(exactly: i), n > 0, n <= limit { return n }
             // [h, w] for image_size and patch_size: square only.
             if case .array(let pair) = v, pair.count == 2, case .integer(let h) = pair[0], pair[0] == pair[1],
@@ -76,23 +80,26 @@ struct HuggingFaceConfig: Sendable {
         } else {
             architectures = []
         }
-        hiddenSize = try int("hidden_size", 768)
-        numHiddenLayers = try int("num_hidden_layers", 12)
-        numAttentionHeads = try int("num_attention_heads", 12)
-        intermediateSize = try int("intermediate_size", 3072)
-        decoderHiddenSize = try int("decoder_hidden_size", 512)
-        decoderNumHiddenLayers = try int("decoder_num_hidden_layers", 8)
-        decoderNumAttentionHeads = try int("decoder_num_attention_heads", 16)
-        decoderIntermediateSize = try int("decoder_intermediate_size", 2048)
-        imageSize = try int("image_size", 224)
-        patchSize = try int("patch_size", 16)
-        numChannels = try int("num_channels", 3)
+        let width = MAEConfig.maxWidth, layers = MAEConfig.maxDepth
+        let hidden = MAEConfig.maxWidth * Int(MAEConfig.maxMLPRatio)
+        hiddenSize = try int("hidden_size", 768, limit: width)
+        numHiddenLayers = try int("num_hidden_layers", 12, limit: layers)
+        numAttentionHeads = try int("num_attention_heads", 12, limit: width)
+        intermediateSize = try int("intermediate_size", 3072, limit: hidden)
+        decoderHiddenSize = try int("decoder_hidden_size", 512, limit: width)
+        decoderNumHiddenLayers = try int("decoder_num_hidden_layers", 8, limit: layers)
+        decoderNumAttentionHeads = try int("decoder_num_attention_heads", 16, limit: width)
+        decoderIntermediateSize = try int("decoder_intermediate_size", 2048, limit: hidden)
+        imageSize = try int("image_size", 224, limit: MAEConfig.maxImageSize)
+        patchSize = try int("patch_size", 16, limit: MAEConfig.maxImageSize)
+        numChannels = try int("num_channels", 3, limit: MAEConfig.maxChannels)
         layerNormEps = try number("layer_norm_eps", 1e-12)
         guard layerNormEps > 0 else { throw bad("layer_norm_eps", "a positive number") }
         hiddenAct = string("hidden_act") ?? "gelu"
         qkvBias = try bool("qkv_bias", true)
         normPixLoss = try bool("norm_pix_loss", false)
         maskRatio = try number("mask_ratio", 0.75)
+        guard (0...1).contains(maskRatio) else { throw bad("mask_ratio", "a number from 0 to 1") }
         if case .object(let labels)? = json["id2label"] { self.labels = labels.count } else { labels = 0 }
     }
 

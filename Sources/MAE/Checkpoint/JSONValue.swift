@@ -40,6 +40,10 @@ enum JSONValue: Equatable, Sendable {
 
     struct ParseError: Error { var reason: String; var offset: Int }
 
+    /// The deepest nesting of arrays and objects read: the parser recurses once a level, and a
+    /// safetensors header or a config.json nests 3 deep.
+    static let maxDepth = 64
+
     /// Parses one JSON document from UTF-8 bytes; trailing spaces are allowed (safetensors pads
     /// its header with them).
     static func parse(_ bytes: UnsafeRawBufferPointer) throws(ParseError) -> JSONValue {
@@ -64,7 +68,6 @@ enum JSONValue: Equatable, Sendable {
     private struct Parser {
         let bytes: UnsafeRawBufferPointer
         var i = 0
-        static let maxDepth = 64
 
         func fail(_ reason: String) -> ParseError { ParseError(reason: reason, offset: i) }
 
@@ -73,7 +76,7 @@ enum JSONValue: Equatable, Sendable {
         }
 
         mutating func value(depth: Int) throws(ParseError) -> JSONValue {
-            if depth > Self.maxDepth { throw fail("nesting deeper than \(Self.maxDepth)") }
+            if depth > JSONValue.maxDepth { throw fail("nesting deeper than \(JSONValue.maxDepth)") }
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end of JSON") }
             switch bytes[i] {

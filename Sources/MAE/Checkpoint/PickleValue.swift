@@ -64,20 +64,29 @@ indirect enum PickleValue {
 
     /// The globals this value refers to, calls or builds (depth first, each once): what a
     /// pickle would run if a Python unpickler read it.
+    ///
+    /// Each list, dict and tuple is visited once, however often the memo shares it: a pickle of
+    /// 140 bytes can build a tuple of two copies of a tuple of two copies … 70 deep, 2^70 leaves
+    /// as a tree. A tuple is known by its items' storage, which every copy of it shares (tuples
+    /// are never changed after they are built) and which stays alive, and so unique, while
+    /// `self` holds it.
     var globals: [String] {
         var found: [String] = []
         var stack: [PickleValue] = [self]
-        var seenLists = Set<ObjectIdentifier>()
+        var seen = Set<ObjectIdentifier>()
+        var seenTuples = Set<UnsafeRawPointer>()
         while let v = stack.popLast() {
             switch v {
             case .global(let g), .opaque(let g), .call(let g):
                 if !found.contains(g) { found.append(g) }
             case .tuple(let items):
+                let storage = items.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeRawPointer($0) } }
+                if let storage, !seenTuples.insert(storage).inserted { continue }
                 stack += items.reversed()
             case .list(let l):
-                if seenLists.insert(ObjectIdentifier(l)).inserted { stack += l.items.reversed() }
+                if seen.insert(ObjectIdentifier(l)).inserted { stack += l.items.reversed() }
             case .dict(let d):
-                if seenLists.insert(ObjectIdentifier(d)).inserted {
+                if seen.insert(ObjectIdentifier(d)).inserted {
                     for pair in d.pairs.reversed() { stack += [pair.value, pair.key] }
                 }
             default:
@@ -97,16 +106,31 @@ indirect enum PickleValue {
     }
 }
 
-/// Lists and dicts are shared through the memo and filled after they are created (APPENDS,
-/// SETITEMS), so they are reference types.
-final class PickleList {
-    var items: [PickleValue] = []
+/// A list or dict as the unpickler builds it, with how deeply it nests (1 when it holds only
+/// scalars) and whether it is inside another container yet (`Unpickler.Limits.depth`).
+protocol PickleNesting: AnyObject {
+    var depth: Int { get set }
+    var isInside: Bool { get set }
+    /// Items (pairs for a dict).
+    var count: Int { get }
 }
 
-final class PickleDict {
+/// Lists and dicts are shared through the memo and filled after they are created (APPENDS,
+/// SETITEMS), so they are reference types.
+final class PickleList: PickleNesting {
+    var items: [PickleValue] = []
+    var depth = 1
+    var isInside = false
+    var count: Int { items.count }
+}
+
+final class PickleDict: PickleNesting {
     /// Made for an `argparse.Namespace`, whose attributes BUILD adds as items. (Other objects'
     /// state, such as the `_metadata` torch keeps on a state dict, is not its items.)
     var isNamespace = false
+    var depth = 1
+    var isInside = false
+    var count: Int { pairs.count }
     private(set) var pairs: [(key: PickleValue, value: PickleValue)] = []
     private var stringIndex: [String: Int] = [:]
 
@@ -141,6 +165,9 @@ struct PickleTensor: Equatable {
     var shape: [Int]
     var stride: [Int]
 
+    /// Elements, the product of `shape`. The unpickler builds a tensor only when its shape's
+    /// product (zeros counted as ones) is at most `Unpickler.maxTensorElements`, so no partial
+    /// product overflows, in any order.
     var count: Int { shape.reduce(1, *) }
 
     /// Row-major without gaps; dimensions of size 1 may carry any stride.

@@ -14,6 +14,13 @@ struct PthArchive {
     /// safetensors header length these bytes would exceed the 100 MB limit, so no clash.
     static let legacyMagic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A]
 
+    /// The largest data.pkl read. torch.save pickles about 100 bytes a tensor (the authors'
+    /// checkpoint-N.pth of ViT-L, weights and AdamW state, has a data.pkl of about 0.1 MB), so
+    /// 16 MiB holds over 100,000 tensors, and bounds what unpickling can build to about a GB.
+    static let maxPickleBytes = 16 << 20
+    /// The largest byteorder entry read ("little" or "big").
+    static let maxByteOrderBytes = 16
+
     static func read(path: String) throws(CheckpointError) -> PthArchive {
         let file = try MappedFile(path: path)
         if withExtendedLifetime(file, { file.slice(0, 4).map { Array($0) } }) == legacyMagic {
@@ -27,10 +34,19 @@ struct PthArchive {
         }
         let prefix = String(pkl.name.dropLast("/data.pkl".count))
         if let order = zip.entry(prefix + "/byteorder") {
-            let text = String(decoding: try zip.data(order), as: UTF8.self)
+            let raw = try zip.data(order)
+            guard raw.count <= maxByteOrderBytes else {
+                throw .malformed(path: path, reason: "\(order.name) has \(raw.count) bytes, more than the \(maxByteOrderBytes) "
+                                 + "of \"little\" or \"big\"")
+            }
+            let text = String(decoding: raw, as: UTF8.self)
             if text != "little" {
                 throw .malformed(path: path, reason: "stores tensors in '\(text)' byte order; maex reads little-endian only")
             }
+        }
+        guard pkl.size <= maxPickleBytes else {
+            throw .malformed(path: path, reason: "\(pkl.name) has \(pkl.size) bytes, more than the limit of "
+                             + "\(maxPickleBytes >> 20) MiB for a pickle of tensors")
         }
         let bytes = try zip.data(pkl)
         if crc32(bytes) != pkl.crc32 { throw .malformed(path: path, reason: "\(pkl.name) fails its CRC check (the file is damaged)") }
@@ -125,14 +141,18 @@ struct PthArchive {
         let count = t.count
         guard out.count == count else { throw bad("holds \(count) values, \(out.count) expected") }
         guard t.offset <= t.storage.numel, count <= t.storage.numel - t.offset else {
-            throw bad("elements \(t.offset)..<\(t.offset + count) lie outside its storage of \(t.storage.numel)")
+            let (end, overflow) = t.offset.addingReportingOverflow(count)
+            throw bad("elements \(t.offset)..<\(overflow ? "\(t.offset) + \(count)" : String(end)) lie outside its storage of "
+                      + "\(t.storage.numel)")
         }
         let entryName = prefix + "/data/" + t.storage.key
         guard let entry = zip.entry(entryName) else { throw bad("its storage \(entryName) is missing from the archive") }
         let bytes = try zip.data(entry)
-        guard bytes.count >= t.storage.numel * dtype.size else {
+        // The storage's claimed size is checked against its real bytes before it is multiplied.
+        guard t.storage.numel <= bytes.count / dtype.size else {
+            let (needed, overflow) = t.storage.numel.multipliedReportingOverflow(by: dtype.size)
             throw bad("storage \(entryName) has \(bytes.count) bytes, \(t.storage.numel) \(dtype.rawValue) values need "
-                      + "\(t.storage.numel * dtype.size)")
+                      + (overflow ? "more than the largest file" : "\(needed)"))
         }
         guard count > 0, let base = bytes.baseAddress, let target = out.baseAddress else { return }
         dtype.decode(base + t.offset * dtype.size, count: count, into: target)

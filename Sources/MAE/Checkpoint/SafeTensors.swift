@@ -52,6 +52,12 @@ public struct SafeTensors: Sendable {
 
     /// The largest header accepted, as the reference implementation's limit.
     public static let maxHeaderBytes = 100_000_000
+    /// The most tensors one file may list. A ViT-H/14 MAE has about 500 and the largest
+    /// Hugging Face shards a few thousand; the 100 MB header could otherwise list two million.
+    public static let maxTensors = 100_000
+    /// The most elements one tensor may have, in either checkpoint format: 2^41 (8 TiB as F32),
+    /// far past any real tensor, and small enough that bytes = elements × 8 cannot overflow.
+    public static let maxTensorElements = 1 << 41
 
     public let path: String
     public let metadata: [String: String]

@@ -27,6 +27,7 @@ extension SafeTensors {
             throw malformed("header is not valid JSON (\(error.reason) at byte \(8 + error.offset))")
         }
         guard case .object(let pairs) = json else { throw malformed("header is not a JSON object") }
+        try checkTensorCount(pairs.count(where: { $0.0 != "__metadata__" }), path: path)
 
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
@@ -59,15 +60,14 @@ extension SafeTensors {
 
         guard case .array(let dims) = shapeValue else { throw bad("shape is not an array") }
         var shape: [Int] = []
-        var count = 1
         for d in dims {
             guard case .integer(let v) = d else { throw bad("shape has a non-integer dimension") }
             if v < 0 { throw bad("negative dimension \(v) in shape") }
-            // Bound the product by the data size before it can overflow.
-            let (product, overflow) = count.multipliedReportingOverflow(by: Int(v))
-            if overflow || product > Int(Int32.max) * 1024 { throw bad("shape \(dims.map { "\($0)" }) is impossibly large") }
-            count = product
             shape.append(Int(v))
+        }
+        // Bounded before any product of the dimensions is taken: it cannot overflow.
+        guard let count = elementCount(shape) else {
+            throw bad("shape \(CheckpointError.format(shape)) is impossibly large (more than \(maxTensorElements) elements)")
         }
 
         guard case .array(let offsets) = offsetsValue, offsets.count == 2,
@@ -86,6 +86,14 @@ extension SafeTensors {
             throw bad("shape \(CheckpointError.format(shape)) of \(dtype.rawValue) needs \(needed) bytes, data_offsets give \(end - begin)")
         }
         return Entry(name: name, dtype: dtype, shape: shape, byteRange: begin..<end)
+    }
+
+    /// A header may list at most `maxTensors` tensors.
+    static func checkTensorCount(_ count: Int, path: String) throws(CheckpointError) {
+        if count > maxTensors {
+            throw .malformed(path: path, reason: "not a valid safetensors file: the header lists \(count) tensors, "
+                             + "more than the limit of \(maxTensors)")
+        }
     }
 
     /// The tensors must cover the data area exactly once: sorted by start, each begins where the

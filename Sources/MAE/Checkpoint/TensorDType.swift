@@ -80,3 +80,19 @@ public enum TensorDType: String, CaseIterable, Sendable {
         return Int64(d.rounded(.towardZero))
     }
 }
+
+/// The elements of a tensor of `shape` (non-negative dimensions), or nil when there would be more
+/// than `SafeTensors.maxTensorElements`. Zero dimensions count as ones in the bound, so that no
+/// product of some of the dimensions, taken in any order, can overflow (a shape such as
+/// [2^40, 2^40, 0] holds nothing, but `2^40 * 2^40` would trap).
+func elementCount(_ shape: [Int]) -> Int? {
+    var bound = 1, count = 1
+    for d in shape {
+        guard d >= 0 else { return nil }
+        let (product, overflow) = bound.multipliedReportingOverflow(by: max(d, 1))
+        if overflow || product > SafeTensors.maxTensorElements { return nil }
+        bound = product
+        count *= d
+    }
+    return count
+}

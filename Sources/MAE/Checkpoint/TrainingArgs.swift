@@ -35,6 +35,11 @@ public struct TrainingArgs: Equatable, Sendable {
     /// The preset `model` names, if it is one of the authors' three.
     public var preset: MAEPreset? { model.flatMap { Self.authorsModels[$0] } }
 
+    /// The largest count read from the args (epoch, input_size, epochs, batch_size, accum_iter):
+    /// a value outside 0 (1 for sizes) … 2³¹ − 1, or a mask_ratio outside 0 … 1, is left unread,
+    /// so that nothing computed from it (a mask's patch count, an ETA) can overflow.
+    public static let maxCount = Int(Int32.max)
+
     /// The args and epoch of the checkpoint at `path`; nil for a file that has neither (a bare
     /// state dict, a safetensors file). Reading them loads no weights.
     public static func read(path: String) throws(CheckpointError) -> TrainingArgs? {
@@ -43,7 +48,10 @@ public struct TrainingArgs: Equatable, Sendable {
         let archive = try PthArchive.read(path: path)
         guard case .dict(let top) = archive.root else { return nil }
         var args = TrainingArgs()
-        args.epoch = top["epoch"]?.intValue
+        func count(_ value: PickleValue?, from lowest: Int) -> Int? {
+            value?.intValue.flatMap { (lowest...maxCount).contains($0) ? $0 : nil }
+        }
+        args.epoch = count(top["epoch"], from: 0)
         guard case .dict(let ns)? = top["args"], ns.isNamespace else { return args.epoch == nil ? nil : args }
         func double(_ key: String) -> Double? {
             switch ns[key] {
@@ -53,12 +61,12 @@ public struct TrainingArgs: Equatable, Sendable {
             }
         }
         args.model = ns["model"]?.stringValue
-        args.inputSize = ns["input_size"]?.intValue
-        args.maskRatio = double("mask_ratio")
+        args.inputSize = count(ns["input_size"], from: 1)
+        args.maskRatio = double("mask_ratio").flatMap { (0...1).contains($0) ? $0 : nil }
         if case .bool(let b)? = ns["norm_pix_loss"] { args.normPixLoss = b }
-        args.epochs = ns["epochs"]?.intValue
-        args.batchSize = ns["batch_size"]?.intValue
-        args.accumIter = ns["accum_iter"]?.intValue
+        args.epochs = count(ns["epochs"], from: 1)
+        args.batchSize = count(ns["batch_size"], from: 1)
+        args.accumIter = count(ns["accum_iter"], from: 1)
         for (key, value) in ns.pairs {
             guard let name = key.stringValue else { continue }
             switch value {

@@ -13,6 +13,11 @@ struct ZipReader {
         let localHeaderOffset: Int
     }
 
+    /// The most entries an archive may have. torch.save writes one per storage and four more:
+    /// about 1,500 for a checkpoint-N.pth of ViT-H with its AdamW state. (The directory's own
+    /// size bounds the count too: each entry takes at least 46 bytes of it.)
+    static let maxEntries = 1_000_000
+
     let file: MappedFile
     /// Entries in central-directory order.
     let entries: [Entry]
@@ -78,7 +83,10 @@ struct ZipReader {
             cdSize = try int(b.loadLE(UInt64.self, at: Int(z) + 40), bad)
             cdOffset = try int(b.loadLE(UInt64.self, at: Int(z) + 48), bad)
         }
-        guard file.slice(cdOffset, cdSize) != nil else { throw bad("central directory lies outside the file") }
+        guard count <= maxEntries else { throw bad("\(count) entries, more than the limit of \(maxEntries)") }
+        guard file.slice(cdOffset, cdSize) != nil else {
+            throw bad("central directory of \(cdSize) bytes at byte \(cdOffset) lies outside the file (\(file.count) bytes)")
+        }
         // Each header takes at least 46 bytes: bound the count before reserving anything.
         guard count <= cdSize / 46 else { throw bad("\(count) entries cannot fit a \(cdSize)-byte directory") }
 
