@@ -59,6 +59,28 @@ extension CheckpointTests {
         #expect(error?.description.contains("embed_dim must be at most 16384") == true, "\(error?.description ?? "")")
     }
 
+    /// A config of a few hundred bytes may ask for a model of gigabytes (2048 wide and 32 layers
+    /// deep: 1.6 billion parameters, 6.5 GB) beside tensors that do not have them: the tensors
+    /// are compared with the config's table first, so the file is refused with nothing allocated.
+    @Test func aConfigMuchLargerThanItsTensorsIsRefusedBeforeTheModelIsAllocated() throws {
+        let dir = try S.temporaryDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/large-config.safetensors"
+        let config = #"{"img_size": 224, "patch_size": 16, "embed_dim": 2048, "depth": 32, "num_heads": 16, "#
+            + #""decoder_embed_dim": 512, "decoder_depth": 8, "decoder_num_heads": 16}"#
+        try SafeTensors.write([SafeTensors.Tensor(name: "decoder_pred.bias", shape: [768], floats: .init(repeating: 0, count: 768))],
+                              metadata: ["mae.config": config], to: path)
+        func peakResidentBytes() -> Int {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return usage.ru_maxrss * 1024
+        }
+        let before = peakResidentBytes()
+        let error = #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(path: path) }
+        #expect(error?.description.contains("lacks") == true, "\(error?.description ?? "")")
+        #expect(peakResidentBytes() - before < 1 << 30, "the 6.5 GB model was allocated")
+    }
+
     /// The authors' args feed the watch probe's mask ratio and the run's length: values outside
     /// their range are left unread (a mask ratio of 1e300 would trap when the patches are counted).
     @Test func argsOutsideTheirRangeAreNotRead() throws {

@@ -40,13 +40,20 @@ public enum Checkpoint {
         }
         if let normPixLoss { config.normPixLoss = normPixLoss }
 
+        // The names and shapes are checked against the config's table before the model is
+        // allocated: a config.json of a few bytes may ask for gigabytes its tensors do not have.
+        do {
+            try config.validate()
+        } catch {
+            throw .unusable(path: path, reason: error.description)
+        }
+        try checkNames(source, against: ParameterTable(config: config))
         let model: MAEModel
         do {
             model = try MAEModel(config: config)
         } catch {
             throw .unusable(path: path, reason: error.description)
         }
-        try checkNames(source, against: model.table)
         for entry in model.table.entries {
             try source.floats(entry.name, into: model.tensor(entry.name))
         }
