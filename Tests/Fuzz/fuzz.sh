@@ -44,8 +44,8 @@ failed=0
 printf '%-18s %12s %9s %6s  %s\n' harness inputs "inputs/s" edges result
 for h in $harnesses; do
     log="$logs/$h.log"
-    runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$')
-    rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | grep -o '[0-9]*$')
+    runs=$(grep -o 'stat::number_of_executed_units:[[:space:]]*[0-9]*' "$log" | grep -o '[0-9]*$')
+    rate=$(grep -o 'stat::average_exec_per_sec:[[:space:]]*[0-9]*' "$log" | grep -o '[0-9]*$')
     edges=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
     if [ "$(cat "$logs/$h.status")" = 0 ]; then result=clean; else
         result="FOUND: $(grep -m1 -o -E 'ERROR: [A-Za-z]+: [^ ]+( [^ ]+)?|Fatal error: .*|deadly signal|timeout|out-of-memory' "$log" | head -1) (see $log)"

@@ -72,7 +72,12 @@ enum JSONValue: Equatable, Sendable {
         func fail(_ reason: String) -> ParseError { ParseError(reason: reason, offset: i) }
 
         mutating func skipSpace() {
-            while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
+            while i < bytes.count {
+                switch bytes[i] {
+                case 0x20, 0x09, 0x0A, 0x0D: i += 1
+                default: return
+                }
+            }
         }
 
         mutating func value(depth: Int) throws(ParseError) -> JSONValue {
