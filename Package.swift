@@ -66,10 +66,10 @@ if ProcessInfo.processInfo.environment["MAEX_FUZZ"] != nil {
     let harnesses: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzSafeTensors", ["MAE"]), ("FuzzPth", ["MAE"]), ("FuzzUnpickler", ["MAE"]),
         ("FuzzHuggingFaceConfig", ["MAE"]), ("FuzzMaskFile", ["MAE"]),
-        ("FuzzPNG", ["Imaging"]), ("FuzzJPEG", ["Imaging"]),
+        ("FuzzPNG", []), ("FuzzJPEG", []),
         ("FuzzRunLog", ["Explorer", "Training"]), ("FuzzTensorBoard", ["Explorer"]), ("FuzzMouse", ["Explorer"]),
     ]
-    package.targets.append(.target(name: "FuzzSupport", dependencies: ["MAE"], path: "Tests/Fuzz/Support"))
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["MAE", "Imaging"], path: "Tests/Fuzz/Support"))
     for h in harnesses {
         package.targets.append(.executableTarget(name: h.name, dependencies: h.dependencies + ["FuzzSupport"],
                                                  path: "Tests/Fuzz/\(h.name.dropFirst(4))",

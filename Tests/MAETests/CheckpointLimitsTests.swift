@@ -44,40 +44,41 @@ extension CheckpointTests {
         #expect(throws: Never.self) { try MAEConfig.huge.validate() }
     }
 
+    /// The error of loading a safetensors file of one tensor whose mae.config is `config`.
+    private static func loadError(config: String, tensor: SafeTensors.Tensor) throws -> (path: String, error: String) {
+        let dir = try S.temporaryDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/config.safetensors"
+        try SafeTensors.write([tensor], metadata: ["mae.config": config], to: path)
+        let error = #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(path: path) }
+        return (path, error?.description ?? "no error")
+    }
+
     /// A checkpoint whose mae.config asks for embed_dim 2⁶² used to trap on Double → Int while
     /// the model was sized; it is now refused naming the file and the field.
     @Test func aCheckpointWhoseConfigIsBeyondTheLimitsIsRefused() throws {
-        let dir = try S.temporaryDirectory()
-        defer { S.remove(dir) }
-        let path = dir + "/huge-config.safetensors"
         let config = #"{"img_size": 32, "patch_size": 8, "embed_dim": 4611686018427387904, "depth": 1, "num_heads": 1, "#
             + #""decoder_embed_dim": 8, "decoder_depth": 1, "decoder_num_heads": 1}"#
-        try SafeTensors.write([SafeTensors.Tensor(name: "decoder_pred.bias", shape: [1], floats: [1])],
-                              metadata: ["mae.config": config], to: path)
-        let error = #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(path: path) }
-        #expect(error?.description.hasPrefix(path + ": ") == true)
-        #expect(error?.description.contains("embed_dim must be at most 16384") == true, "\(error?.description ?? "")")
+        let (path, error) = try Self.loadError(config: config, tensor: .init(name: "decoder_pred.bias", shape: [1], floats: [1]))
+        #expect(error.hasPrefix(path + ": "))
+        #expect(error.contains("embed_dim must be at most 16384"), "\(error)")
     }
 
     /// A config of a few hundred bytes may ask for a model of gigabytes (2048 wide and 32 layers
     /// deep: 1.6 billion parameters, 6.5 GB) beside tensors that do not have them: the tensors
     /// are compared with the config's table first, so the file is refused with nothing allocated.
     @Test func aConfigMuchLargerThanItsTensorsIsRefusedBeforeTheModelIsAllocated() throws {
-        let dir = try S.temporaryDirectory()
-        defer { S.remove(dir) }
-        let path = dir + "/large-config.safetensors"
         let config = #"{"img_size": 224, "patch_size": 16, "embed_dim": 2048, "depth": 32, "num_heads": 16, "#
             + #""decoder_embed_dim": 512, "decoder_depth": 8, "decoder_num_heads": 16}"#
-        try SafeTensors.write([SafeTensors.Tensor(name: "decoder_pred.bias", shape: [768], floats: .init(repeating: 0, count: 768))],
-                              metadata: ["mae.config": config], to: path)
         func peakResidentBytes() -> Int {
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
             return usage.ru_maxrss * 1024
         }
         let before = peakResidentBytes()
-        let error = #expect(throws: CheckpointError.self) { _ = try Checkpoint.load(path: path) }
-        #expect(error?.description.contains("lacks") == true, "\(error?.description ?? "")")
+        let (_, error) = try Self.loadError(config: config, tensor: .init(name: "decoder_pred.bias", shape: [768],
+                                                                         floats: .init(repeating: 0, count: 768)))
+        #expect(error.contains("lacks"), "\(error)")
         #expect(peakResidentBytes() - before < 1 << 30, "the 6.5 GB model was allocated")
     }
 
