@@ -57,6 +57,15 @@ indirect enum PickleValue {
         return nil
     }
 
+    /// The list or dict itself, whose depth and place the unpickler tracks.
+    var nesting: (any PickleNesting)? {
+        switch self {
+        case .list(let l): l
+        case .dict(let d): d
+        default: nil
+        }
+    }
+
     var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
@@ -166,7 +175,7 @@ struct PickleTensor: Equatable {
     var stride: [Int]
 
     /// Elements, the product of `shape`. The unpickler builds a tensor only when its shape's
-    /// product (zeros counted as ones) is at most `Unpickler.maxTensorElements`, so no partial
+    /// product (zeros counted as ones) is at most `SafeTensors.maxTensorElements`, so no partial
     /// product overflows, in any order.
     var count: Int { shape.reduce(1, *) }
 

@@ -91,17 +91,20 @@ struct Unpickler {
     }
 
     private mutating func push(_ slot: Slot) throws(CheckpointError) {
-        guard stack.count + marks.count < limits.stack else {
-            throw damaged("more than \(limits.stack) values and marks on the stack")
-        }
+        try checkRoom()
         stack.append(slot)
     }
 
     private mutating func mark() throws(CheckpointError) {
+        try checkRoom()
+        marks.append(stack.count)
+    }
+
+    /// Values and marks share `limits.stack`.
+    private func checkRoom() throws(CheckpointError) {
         guard stack.count + marks.count < limits.stack else {
             throw damaged("more than \(limits.stack) values and marks on the stack")
         }
-        marks.append(stack.count)
     }
 
     private mutating func pop() throws(CheckpointError) -> Slot {
@@ -128,24 +131,14 @@ struct Unpickler {
 
     // MARK: nesting
 
-    private func depth(_ s: Slot) -> Int {
-        switch s.value {
-        case .list(let l): l.depth
-        case .dict(let d): d.depth
-        default: s.depth
-        }
-    }
+    private func depth(_ s: Slot) -> Int { s.value.nesting?.depth ?? s.depth }
 
     /// The depth of a container that holds `items`, which from now on are inside another.
     private func depth(holding items: [Slot]) throws(CheckpointError) -> Int {
         var deepest = 0
         for s in items {
             deepest = max(deepest, depth(s))
-            switch s.value {
-            case .list(let l): l.isInside = true
-            case .dict(let d): d.isInside = true
-            default: break
-            }
+            s.value.nesting?.isInside = true
         }
         guard deepest < limits.depth else { throw damaged("values nest deeper than \(limits.depth) levels") }
         return deepest + 1
