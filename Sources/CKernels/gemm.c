@@ -4,9 +4,6 @@
 #include <cblas.h>
 #include "kernels.h"
 
-// OpenBLAS's own thread control (declared here: Debian's cblas.h may come from another BLAS).
-int openblas_get_num_threads(void);
-
 // Blocks below this many flops (2·m·n·k) are not worth a thread's hand-over.
 static const double min_block_flops = 5e5;
 
@@ -108,10 +105,11 @@ static void plan(gemm_job *g) {
     g->count = (side + block - 1) / block;
 }
 
-// Runs the jobs as one region of the pool, or, while OpenBLAS has threads of its own (outside a
-// model pass), one after the other on this thread: never BLAS threads inside pool threads.
+// Runs the jobs as one region of the pool inside a model pass (OpenBLAS on one thread), else one
+// after the other on this thread while OpenBLAS has threads of its own: never BLAS threads
+// inside pool threads.
 static void run(ck_job *jobs, int count) {
-    if (openblas_get_num_threads() > 1) {
+    if (ck_pass_threads == 0) {
         for (int j = 0; j < count; j++) {
             long grain = jobs[j].grain < 1 ? 1 : jobs[j].grain;
             for (long lo = 0; lo < jobs[j].count; lo += grain)

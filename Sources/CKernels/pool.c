@@ -21,8 +21,6 @@ static inline void cpu_relax(void) { __asm__ __volatile__("yield"); }
 static inline void cpu_relax(void) {}
 #endif
 
-enum { MAX_THREADS = 64 };
-
 // The claim word: job id (16 bits) | participating threads (8) | chunks (20) | next chunk (20).
 // A claim is a compare-and-swap that succeeds only for the current job and while chunks remain,
 // so a late worker can never run a chunk of a job that has been replaced.
@@ -48,7 +46,6 @@ static struct {
     _Atomic long count, grain;
     _Atomic(const void *) table;  // the dispatcher's ck_thread_table
 
-    _Atomic int threads;      // wanted, caller included
     int started;              // workers running
     pthread_mutex_t dispatch; // one dispatching thread at a time; others run inline
     pthread_mutex_t start_lock;
@@ -60,7 +57,6 @@ static struct {
     _Atomic int dispatcher_sleeping;  // the dispatcher blocks on `finished` for the last chunks
     pthread_cond_t finished;
 } P = {
-    .threads = 1,
     .dispatch = PTHREAD_MUTEX_INITIALIZER,
     .start_lock = PTHREAD_MUTEX_INITIALIZER,
     .sleep_lock = PTHREAD_MUTEX_INITIALIZER,
@@ -81,14 +77,6 @@ static double seconds_now(void) {
 static const double spin_seconds = 100e-6;
 // How long the dispatcher spins for the workers' last chunks before it sleeps.
 static const double wait_spin_seconds = 30e-6;
-
-void ck_set_threads(int n) {
-    if (n < 1) n = 1;
-    if (n > MAX_THREADS) n = MAX_THREADS;
-    atomic_store(&P.threads, n);
-}
-
-int ck_threads(void) { return atomic_load(&P.threads); }
 
 static void run_range(ck_chunk_fn fn, void *ctx, long count, long grain, uint32_t index) {
     long begin = (long)index * grain;
@@ -169,7 +157,7 @@ void ck_parallel_for(long count, long grain, ck_chunk_fn fn, void *ctx) {
         grain = (count + (long)FIELD_MASK - 1) / (long)FIELD_MASK;
         chunks = (count + grain - 1) / grain;
     }
-    int threads = atomic_load(&P.threads);
+    int threads = ck_pass_threads ? ck_pass_threads : ck_model_threads();
     if (threads > chunks) threads = (int)chunks;
     // One thread, or another thread is dispatching (or this is a nested call): run here, chunk
     // by chunk, so the arithmetic is the same as with the pool.

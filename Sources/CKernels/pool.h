@@ -8,8 +8,13 @@
 // the process's choice. The pool's workers take the dispatcher's for the chunks of its job.
 extern _Thread_local const void *ck_thread_table;
 
+// The threads of the calling thread's running model pass, taken when its outermost pass began
+// (passes.c); 0 outside passes.
+extern _Thread_local int ck_pass_threads;
+
 // Runs fn(ctx, begin, end) over [0, count) in chunks of `grain` (the last one shorter), on the
-// pool's threads and the caller's. Chunk boundaries depend on count and grain only.
+// pool's threads and the caller's: ck_pass_threads of them in a pass, else ck_model_threads().
+// Chunk boundaries depend on count and grain only.
 typedef void (*ck_chunk_fn)(void *ctx, long begin, long end);
 void ck_parallel_for(long count, long grain, ck_chunk_fn fn, void *ctx);
 

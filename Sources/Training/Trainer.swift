@@ -159,8 +159,9 @@ public final class Trainer: @unchecked Sendable {
     // MARK: the training thread
 
     private func main() {
-        ModelThreads.count = session.options.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let result = run()
+        // The training thread's own count: the explorer's passes beside it keep the process's.
+        let threads = session.options.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let result = ModelThreads.withCount(threads) { run() }
         control.withLock { publish(force: true) }  // the final weights, for a last look and `W`
         loader.stop()
         logEnd(result)

@@ -24,7 +24,7 @@ public struct TrainingOptions: Equatable, Sendable {
     public var maskRatio: Double = 0.75
     public var strategy: MaskStrategy = .random
     public var seed: UInt64 = 0
-    /// OpenBLAS threads; nil: every core.
+    /// Threads of the training thread's passes (ModelThreads.withCount); nil: every core.
     public var threads: Int?
     /// Save the checkpoint and optimizer state every this many steps (and always at the end).
     public var saveEvery: Int = 500

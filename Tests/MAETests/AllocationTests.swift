@@ -36,37 +36,36 @@ import Testing
 
     @Test(arguments: [1, 2])
     func reconstructionAllocatesNothing(threads: Int) throws {
-        let saved = ModelThreads.count
-        ModelThreads.count = threads
-        defer { ModelThreads.count = saved }
-        let c = Self.config, count = c.inChans * c.imgSize * c.imgSize
-        let model = try MAEModel(config: c, seed: 8)
-        let image = randomArray(count, seed: 4)
-        // Random masks of one ratio keep the same number of patches: one workspace serves all.
-        let masks = (0..<4).map { makeMask(.random, ratio: 0.75, gridSize: c.gridSize, seed: UInt64(10 + $0)) }
-        var prediction = [Float](repeating: 0, count: count), pasted = [Float](repeating: 0, count: count)
-        image.withUnsafeBufferPointer { image in
-            prediction.withUnsafeMutableBufferPointer { prediction in
-                pasted.withUnsafeMutableBufferPointer { pasted in
-                    func run(_ mask: PatchMask) -> Float {
-                        model.reconstruct(image: image.baseAddress!, mask: mask, prediction: prediction.baseAddress!,
-                                          pasted: pasted.baseAddress!).loss
+        try ModelThreads.withCount(threads) {
+            let c = Self.config, count = c.inChans * c.imgSize * c.imgSize
+            let model = try MAEModel(config: c, seed: 8)
+            let image = randomArray(count, seed: 4)
+            // Random masks of one ratio keep the same number of patches: one workspace serves all.
+            let masks = (0..<4).map { makeMask(.random, ratio: 0.75, gridSize: c.gridSize, seed: UInt64(10 + $0)) }
+            var prediction = [Float](repeating: 0, count: count), pasted = [Float](repeating: 0, count: count)
+            image.withUnsafeBufferPointer { image in
+                prediction.withUnsafeMutableBufferPointer { prediction in
+                    pasted.withUnsafeMutableBufferPointer { pasted in
+                        func run(_ mask: PatchMask) -> Float {
+                            model.reconstruct(image: image.baseAddress!, mask: mask, prediction: prediction.baseAddress!,
+                                              pasted: pasted.baseAddress!).loss
+                        }
+                        _ = run(masks[0])
+                        var losses = [Float](repeating: .nan, count: masks.count)
+                        let n = allocations {
+                            // (An index loop: a for-in over an array allocates in unoptimised builds.)
+                            for i in 0..<masks.count { losses[i] = run(masks[i]) }
+                        }
+                        #expect(n == 0, "\(n) allocations in \(masks.count) reconstructions on \(threads) thread(s)")
+                        #expect(losses.allSatisfy { $0.isFinite })
                     }
-                    _ = run(masks[0])
-                    var losses = [Float](repeating: .nan, count: masks.count)
-                    let n = allocations {
-                        // (An index loop: a for-in over an array allocates in unoptimised builds.)
-                        for i in 0..<masks.count { losses[i] = run(masks[i]) }
-                    }
-                    #expect(n == 0, "\(n) allocations in \(masks.count) reconstructions on \(threads) thread(s)")
-                    #expect(losses.allSatisfy { $0.isFinite })
                 }
             }
+            // The array-returning form allocates its two result images and nothing else (after its
+            // first call, which also makes the runtime's type metadata for its result).
+            _ = model.reconstruct(image: image, mask: masks[1])
+            let arrays = allocations { _ = model.reconstruct(image: image, mask: masks[1]) }
+            #expect(arrays == 2, "reconstruct(image:mask:) made \(arrays) allocations")
         }
-        // The array-returning form allocates its two result images and nothing else (after its
-        // first call, which also makes the runtime's type metadata for its result).
-        _ = model.reconstruct(image: image, mask: masks[1])
-        let arrays = allocations { _ = model.reconstruct(image: image, mask: masks[1]) }
-        #expect(arrays == 2, "reconstruct(image:mask:) made \(arrays) allocations")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import MAE
 
@@ -32,27 +33,57 @@ import Testing
         }
     }
 
+    static let config = MAEConfig(imgSize: 32, patchSize: 4, embedDim: 96, depth: 2, numHeads: 3,
+                                  decoderEmbedDim: 64, decoderDepth: 1, decoderNumHeads: 2)
+
+    /// One training step's gradients and loss, from the same weights, images and masks each time.
+    func gradients() throws -> ([Float], Float) {
+        let c = Self.config, N = 6
+        let images = randomArray(N * c.inChans * c.imgSize * c.imgSize, seed: 61)
+        let noise = randomArray(N * c.numPatches, seed: 62).map { abs($0) }
+        let model = try MAEModel(config: c, seed: 9)
+        var g = [Float](repeating: 0, count: model.table.count)
+        let loss = g.withUnsafeMutableBufferPointer {
+            model.lossAndGradients(images: images, noise: noise, batch: N, maskRatio: 0.75, gradients: $0)
+        }
+        return (g, loss)
+    }
+
     /// Products, kernels and reductions are cut by shape, never by thread count: one and two
     /// threads give the same bits.
     @Test func gradientsDoNotDependOnTheThreadCount() throws {
-        let c = MAEConfig(imgSize: 32, patchSize: 4, embedDim: 96, depth: 2, numHeads: 3,
-                          decoderEmbedDim: 64, decoderDepth: 1, decoderNumHeads: 2)
-        let N = 6, L = c.numPatches
-        let images = randomArray(N * c.inChans * c.imgSize * c.imgSize, seed: 61)
-        let noise = randomArray(N * L, seed: 62).map { abs($0) }
-        func gradients(threads: Int) throws -> ([Float], Float) {
-            let saved = ModelThreads.count
-            ModelThreads.count = threads
-            defer { ModelThreads.count = saved }
-            let model = try MAEModel(config: c, seed: 9)
-            var g = [Float](repeating: 0, count: model.table.count)
-            let loss = g.withUnsafeMutableBufferPointer {
-                model.lossAndGradients(images: images, noise: noise, batch: N, maskRatio: 0.75, gradients: $0)
-            }
-            return (g, loss)
-        }
-        let one = try gradients(threads: 1), two = try gradients(threads: 2)
+        let one = try ModelThreads.withCount(1) { try gradients() }
+        let two = try ModelThreads.withCount(2) { try gradients() }
         #expect(one.1 == two.1)
         #expect(mismatches(one.0, two.0) == 0)
+    }
+
+    /// A pass keeps the threads it began with while another thread sets the process's count (a
+    /// trainer starting beside the explorer's passes, or a test beside this one). It did not: the
+    /// change reached OpenBLAS mid-pass, and a quarter of a million gradients changed.
+    @Test func aCountSetByAnotherThreadDuringAPassChangesNothing() throws {
+        let clean = try ModelThreads.withCount(2) { try gradients() }
+        let saved = ModelThreads.count
+        let stop = Atomic(false), stopped = DispatchSemaphore(value: 0)
+        let setter = Thread {
+            var n = 0
+            while !stop.load(ordering: .relaxed) {
+                ModelThreads.count = 1 + n % 2
+                n += 1
+                usleep(50)
+            }
+            stopped.signal()
+        }
+        setter.start()
+        defer {
+            stop.store(true, ordering: .relaxed)
+            stopped.wait()
+            ModelThreads.count = saved
+        }
+        for run in 0..<3 {
+            let again = try ModelThreads.withCount(2) { try gradients() }
+            #expect(again.1 == clean.1, "run \(run)")
+            #expect(mismatches(again.0, clean.0) == 0, "run \(run)")
+        }
     }
 }

@@ -16,12 +16,17 @@ extern "C" {
 
 // MARK: threads
 
-// Threads the pool may use for the next calls (the caller counts as one); clamped to 1...64.
-void ck_set_threads(int n);
-int ck_threads(void);
-// Around a model pass (they nest, and passes on several threads share one hand-over): the first
-// to begin reads OpenBLAS's thread count n, sets OpenBLAS to one thread and the pool to n; the
-// last to end sets OpenBLAS back to n, unless it was changed in between.
+// How many threads model passes use (the caller counts as one), clamped to 1...64: the process's
+// count, which starts as OpenBLAS's (OPENBLAS_NUM_THREADS, else every core) and is OpenBLAS's own
+// outside passes; and a thread's own count, which its passes use instead (0 clears it).
+int ck_process_threads(void);
+void ck_set_process_threads(int n);
+void ck_set_thread_threads(int n);
+// The count the calling thread's next pass takes: its own, else the process's.
+int ck_model_threads(void);
+// Around a model pass (they nest): the outermost pass on a thread takes ck_model_threads() for
+// the pool until it ends, and while any pass runs OpenBLAS runs on one thread. A count set
+// meanwhile applies to the passes that begin after it.
 void ck_pass_begin(void);
 void ck_pass_end(void);
 // MARK: kernel tables

@@ -1,17 +1,18 @@
 import CKernels
 
-/// How a pass uses the CPU's threads. `ModelThreads.count = n` asks for n threads; a pass then
-/// runs everything, matrix products included, on the kernel pool's n threads with OpenBLAS on
-/// one thread inside each product block: OpenBLAS's own threading gains little on the model's
-/// narrow products (K = 128…768), while blocks of C claimed from a shared counter scale nearly 2×
-/// on two cores and keep going when one core is taken by another process. No kernel runs BLAS
-/// threads inside pool threads, so at most n threads compute at any time.
+/// How a pass uses the CPU's threads. A pass runs everything, matrix products included, on the
+/// kernel pool's threads (`ModelThreads`: the calling thread's count, else the process's) with
+/// OpenBLAS on one thread inside each product block: OpenBLAS's own threading gains little on
+/// the model's narrow products (K = 128…768), while blocks of C claimed from a shared counter
+/// scale nearly 2× on two cores and keep going when one core is taken by another process. No
+/// kernel runs BLAS threads inside pool threads, so at most n threads compute at any time.
 ///
-/// The pass takes OpenBLAS's count over for its duration and gives it back at its end (when no
-/// other pass runs and nobody changed it meanwhile), so `ModelThreads.count` reads as set outside
-/// passes. Blocks depend on shapes only, never on n: any thread count gives the same numbers.
+/// The outermost pass on a thread takes its count when it begins and keeps it to its end; OpenBLAS
+/// stays on one thread from the first pass's start to the last one's end, on any thread, and then
+/// gets the process's count back. Blocks depend on shapes only, never on n: any thread count
+/// gives the same numbers.
 enum PassThreads {
-    /// At the start of a pass: the pool gets the threads `ModelThreads.count` asked for, OpenBLAS one.
+    /// At the start of a pass: the pool gets the calling thread's count, OpenBLAS one thread.
     static func begin() { ck_pass_begin() }
 
     /// At the end of a pass: the last one out hands OpenBLAS its count back.
