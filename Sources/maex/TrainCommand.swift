@@ -248,6 +248,8 @@ struct TrainCommand: ParsableCommand {
                                         + "(that trainer ended without releasing it)")
         }
 
+        // The trainer's own thread takes the run's count; the live view's reconstructions follow it.
+        if let threads = session.options.threads { ModelThreads.count = threads }
         let plan = session.plan
         let progress = TrainProgress(totalSteps: plan.totalSteps, effectiveBatch: plan.effectiveBatch,
                                      inPlace: isatty(STDOUT_FILENO) == 1)
