@@ -43,7 +43,11 @@ void ck_set_process_threads(int n) {
     pthread_mutex_unlock(&lock);
 }
 
-void ck_set_thread_threads(int n) { thread_threads = n < 1 ? 0 : clamp(n); }
+int ck_set_thread_threads(int n) {
+    int previous = thread_threads;
+    thread_threads = n < 1 ? 0 : clamp(n);
+    return previous;
+}
 
 int ck_model_threads(void) { return thread_threads ? thread_threads : process_count(); }
 

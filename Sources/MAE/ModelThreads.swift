@@ -12,10 +12,10 @@ public enum ModelThreads {
     }
 
     /// Runs `body` with the calling thread's passes on `threads` threads (at least 1), then
-    /// gives the thread the process's count back. Calls do not nest.
+    /// gives the thread the count it had before.
     public static func withCount<R, E: Error>(_ threads: Int, _ body: () throws(E) -> R) throws(E) -> R {
-        ck_set_thread_threads(Int32(clamping: max(1, threads)))
-        defer { ck_set_thread_threads(0) }
+        let previous = ck_set_thread_threads(Int32(clamping: max(1, threads)))
+        defer { ck_set_thread_threads(previous) }
         return try body()
     }
 }

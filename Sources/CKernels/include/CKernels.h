@@ -18,10 +18,11 @@ extern "C" {
 
 // How many threads model passes use (the caller counts as one), clamped to 1...64: the process's
 // count, which starts as OpenBLAS's (OPENBLAS_NUM_THREADS, else every core) and is OpenBLAS's own
-// outside passes; and a thread's own count, which its passes use instead (0 clears it).
+// outside passes; and a thread's own count, which its passes use instead (0 clears it; returns
+// the one it replaces).
 int ck_process_threads(void);
 void ck_set_process_threads(int n);
-void ck_set_thread_threads(int n);
+int ck_set_thread_threads(int n);
 // The count the calling thread's next pass takes: its own, else the process's.
 int ck_model_threads(void);
 // Around a model pass (they nest): the outermost pass on a thread takes ck_model_threads() for
