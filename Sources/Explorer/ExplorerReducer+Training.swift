@@ -15,10 +15,6 @@ extension ExplorerReducer {
         return s.images.isEmpty ? [] : [request(&s)]
     }
 
-    /// Bytes a second a training screen may send on average: a redraw with newer weights waits
-    /// for what earlier frames sent, so a run whose pictures keep changing stays under ~10 KB/s.
-    static let byteRate = 8000.0
-
     func receive(_ poll: TrainingPoll, _ s: inout ExplorerState) -> [ExplorerEffect] {
         guard var t = s.training else { return [] }
         for point in poll.points { t.live.append(point) }
@@ -44,12 +40,11 @@ extension ExplorerReducer {
             }
         }
         t.newestWeights = poll.newestWeights
-        if let last = t.debtTime { t.debt = max(0, t.debt - Self.byteRate * (poll.now - last)) }
-        t.debtTime = poll.now
+        t.budget.pay(at: poll.now)
         // Newer weights redraw the panels at most once a second, one request at a time, and
         // only once what the screen has sent is paid for.
         let newer = poll.newestWeights != nil && poll.newestWeights != t.requestedWeights
-        let due = newer && poll.now - t.lastRedraw >= 1 && t.debt <= 0
+        let due = newer && poll.now - t.lastRedraw >= 1 && t.budget.isPaid
         guard due, t.screen != .charts, s.original != nil, !s.computing, !s.images.isEmpty else {
             s.training = t
             return []

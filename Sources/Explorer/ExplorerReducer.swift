@@ -70,7 +70,7 @@ public struct ExplorerReducer: Sendable {
             }
             return []
         case .presented(let bytes):
-            s.training?.debt += Double(bytes)
+            s.training?.budget.spend(bytes)
             return []
         }
     }

@@ -22,10 +22,9 @@ public struct TrainingView: Sendable {
 
     /// Seconds (the UI's clock) of the last redraw with newer weights.
     var lastRedraw = -Double.infinity
-    /// Bytes sent beyond what the byte rate allows so far, and when that was brought up to date:
-    /// a redraw with newer weights waits until earlier frames are paid for (mask changes never do).
-    var debt = 0.0
-    var debtTime: Double?
+    /// What the frames sent, paid off over time: a redraw with newer weights waits for it (mask
+    /// changes never do).
+    var budget = ByteBudget<Double>()
 
     public init(live: LiveViewState, weights: WeightFeed) {
         self.live = live

@@ -93,13 +93,13 @@ import Testing
         #expect(Fixture.reducer.reduce(&s, Self.poll(24...24, newest: 30, at: 12)).isEmpty)
     }
 
-    /// What the screen sent is paid off at `byteRate` before newer weights redraw it; a mask
+    /// What the screen sent is paid off at the budget's rate before newer weights redraw it; a mask
     /// change never waits.
     @Test func redrawsWaitForTheByteBudgetMaskChangesDoNot() throws {
         let weights = Weights()
         var s = Self.training(weights)
         _ = Fixture.reducer.reduce(&s, Self.poll(newest: 0, at: 0))
-        _ = Fixture.reducer.reduce(&s, .presented(bytes: 4 * Int(ExplorerReducer.byteRate)))  // 4 s of budget
+        _ = Fixture.reducer.reduce(&s, .presented(bytes: 4 * Int(ByteBudget<Double>.bytesPerSecond)))  // 4 s of budget
         #expect(Fixture.reducer.reduce(&s, Self.poll(newest: 10, at: 2)).isEmpty)
         #expect(Self.requests(Fixture.reducer.reduce(&s, .key(.character("r")))).count == 1)
         _ = Fixture.reducer.reduce(&s, .reconstructed(Fixture.answer(s)))

@@ -11,10 +11,6 @@ public enum LiveApp {
         public var frameInterval: Double = 0.2
         /// TERMINAL.md's dead-band for image cells (0–255 per channel).
         public var deadBand: Int = 10
-        /// Bytes a second the terminal may receive on average: a new probe picture waits until
-        /// what earlier frames sent has been paid off at this rate, so a run whose pictures
-        /// keep changing still stays under ~10 KB/s (charts and text are never held back).
-        public var byteRate: Double = 8000
 
         public init(colors: ColorMode? = nil) { self.colors = colors }
     }

@@ -19,7 +19,7 @@ public struct LiveReducer: Sendable {
         case .fed:
             s.dirty = true
         case .tick(let now):
-            payDebt(&s, now: now)
+            s.budget.pay(at: now)
             releaseProbe(&s, now: now)
         }
         return []
@@ -57,11 +57,6 @@ public struct LiveReducer: Sendable {
         return [.requestQuit]
     }
 
-    func payDebt(_ s: inout LiveState, now: ContinuousClock.Instant) {
-        if let t = s.debtTime { s.debt = max(0, s.debt - options.byteRate * ((now - t) / .seconds(1))) }
-        s.debtTime = now
-    }
-
     /// A new image or mask (a key asked for it) is shown at once; a newer step of the same one
     /// waits until earlier frames are paid for, but never more than 10 s (busy charts alone can
     /// use the budget up).
@@ -70,7 +65,7 @@ public struct LiveReducer: Sendable {
         let current = s.view.probe
         let fresh = current == nil || current?.name != probe.name || current?.hidden != probe.hidden
         let stale = s.lastProbe.map { now - $0 >= .seconds(10) } ?? true
-        guard s.debt <= 0 || fresh || stale else { return }
+        guard s.budget.isPaid || fresh || stale else { return }
         s.view.probe = probe
         s.pendingProbe = nil
         s.lastProbe = now
@@ -100,6 +95,6 @@ public struct LiveReducer: Sendable {
 
     /// What presenting the last frame cost: later probes wait until it is paid off.
     public func sent(_ s: inout LiveState, bytes: Int) {
-        s.debt += Double(bytes)
+        s.budget.spend(bytes)
     }
 }

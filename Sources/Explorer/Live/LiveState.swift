@@ -23,10 +23,8 @@ public struct LiveState: Sendable {
 
     /// A finished probe waiting for the byte budget.
     var pendingProbe: LiveViewState.Probe?
-    /// Bytes sent beyond what the byte rate allows so far, and when that was last brought up
-    /// to date.
-    var debt = 0.0
-    var debtTime: ContinuousClock.Instant?
+    /// What the frames sent, paid off over time: a newer step of the same probe waits for it.
+    var budget = ByteBudget<ContinuousClock.Instant>()
     /// When the probe on screen was put there.
     var lastProbe: ContinuousClock.Instant?
 
