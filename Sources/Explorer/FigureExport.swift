@@ -17,7 +17,7 @@ public enum FigureExport {
                                      patchSize: patchSize, scale: factor)
         let path = freePath(directory: directory, fileName: job.fileName)
         do {
-            try encodePNG(figure, toPath: path)
+            try FigureFile.write(figure, toPath: path)
             return .success(path)
         } catch {
             return .failure(ExplorerError(error.description))

@@ -32,8 +32,9 @@ public func encodePNG(_ image: RGBImage, toPath path: String) throws(ImageError)
     if failure != 0 { throw .writeFailed(path: path, reason: ImageFile.errnoText(failure)) }
 }
 
-/// The PNG file's bytes for `image`; `path` only names the file in errors.
-func encodePNGBytes(_ image: RGBImage, path: String) throws(ImageError) -> [UInt8] {
+/// The PNG file's bytes for `image`, quantised as encodePNG does; `path` only names the file in
+/// errors (for a writer of its own, such as one that replaces the file atomically).
+public func encodePNGBytes(_ image: RGBImage, path: String) throws(ImageError) -> [UInt8] {
     let levels = quantizedLevels(image)
     var output: UnsafeMutablePointer<UInt8>? = nil
     var size = 0

@@ -184,7 +184,7 @@ struct EvalCommand: ParsableCommand {
             let subject = images.count == 1 ? images[0].file.label : "\(images.count) images"
             let chart = RatioSweep.plot(results, metric: .psnr, subject: subject, seeds: seeds.count)
             do throws(ImageError) {
-                try encodePNG(plotFigure(chart), toPath: plot)
+                try FigureFile.write(plotFigure(chart), toPath: plot)
             } catch {
                 throw CommandSupport.fail("--plot: \(error.description)")
             }

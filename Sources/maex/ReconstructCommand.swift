@@ -95,7 +95,7 @@ struct ReconstructCommand: ParsableCommand {
                                                   ("reconstruction", result.reconstruction),
                                                   ("reconstruction + visible", result.pasted)],
                                          patchSize: c.patchSize, scale: factor)
-            try encodePNG(figure, toPath: output)
+            try FigureFile.write(figure, toPath: output)
 
             let report = Report(image: imagePath, output: output, model: modelName, config: c,
                                 strategy: maskFile == nil ? (strategy ?? .random).rawValue : "file",
