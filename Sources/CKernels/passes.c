@@ -35,11 +35,12 @@ static int process_count(void) {
 int ck_process_threads(void) { return process_count(); }
 
 void ck_set_process_threads(int n) {
-    process_count();
+    int count = clamp(n);
+    process_count();  // the start-up read first, so that it can never replace `count`
     pthread_mutex_lock(&lock);
-    atomic_store(&process_threads, clamp(n));
+    atomic_store(&process_threads, count);
     // Outside passes OpenBLAS runs the products with threads of its own.
-    if (active == 0) openblas_set_num_threads(clamp(n));
+    if (active == 0) openblas_set_num_threads(count);
     pthread_mutex_unlock(&lock);
 }
 
@@ -63,6 +64,8 @@ void ck_pass_end(void) {
     if (--depth > 0) return;
     ck_pass_threads = 0;
     pthread_mutex_lock(&lock);
-    if (--active == 0 && process_count() > 1) openblas_set_num_threads(process_count());
+    // Read under the lock: a count set meanwhile is the one OpenBLAS gets.
+    int count = process_count();
+    if (--active == 0 && count > 1) openblas_set_num_threads(count);
     pthread_mutex_unlock(&lock);
 }

@@ -86,9 +86,6 @@ public enum TerminalGuard {
         return sig == 0 ? nil : sig
     }
 
-    /// The terminal went away and the process goes on without it (a detached training run):
-    /// SIGHUP is ignored from `uninstall` on, since a late one (tmux and the kernel each send
-    /// one) must not end it.
     /// After newterm, which installs ncurses' SIGWINCH handler. The signal goes to any thread
     /// that does not block it, OpenBLAS's own among them (they start before the UI blocks
     /// anything), so ncurses' handler alone may run where the UI thread, asleep in poll, never
@@ -97,7 +94,7 @@ public enum TerminalGuard {
     /// ncurses leaves a handler that is not the default in place.
     public static func wakeOnResize() {
         guard !resizeChained.load(ordering: .acquiring) else { return }
-        _ = wakeWriteFD.load(ordering: .relaxed)
+        _ = wakeWriteFD.load(ordering: .relaxed)  // initialised here, never first in the handler
         sigaction(SIGWINCH, nil, cursesResizeHandler)
         resizeChained.store(true, ordering: .releasing)
         var action = sigaction()
@@ -120,6 +117,9 @@ public enum TerminalGuard {
         sigaction(SIGWINCH, &action, nil)
     }
 
+    /// The terminal went away and the process goes on without it (a detached training run):
+    /// SIGHUP is ignored from `uninstall` on, since a late one (tmux and the kernel each send
+    /// one) must not end it.
     public static func ignoreHangUps() {
         hangUpsIgnored.store(true, ordering: .releasing)
     }
